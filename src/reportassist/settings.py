@@ -1,0 +1,39 @@
+"""Every setting of reportassist in one place, read from `REPORTASSIST_*` environment variables.
+
+Each field is documented in the README's table of settings; a test fails when one is not.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "get_settings"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="REPORTASSIST_", extra="ignore")
+
+    max_input_mb: float = Field(
+        default=20.0,
+        gt=0,
+        description="Largest input file accepted, in MB; an annual report is far smaller, so a larger file is refused.",
+    )
+    overview_max_chars: int = Field(
+        default=1500,
+        gt=0,
+        description="Length of 一、总体情况 (gb2021) past which `length.overview` warns; the format asks for about 1,000.",
+    )
+    repeated_ratio: float = Field(
+        default=0.85,
+        gt=0,
+        le=1,
+        description="Similarity of this year's and last year's 五 at or above which `text.repeated` warns.",
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
