@@ -1,0 +1,166 @@
+"""The one domain model: a parsed past report and a draft are the same kind of object."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Iterator, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+__all__ = [
+    "ReportFormat",
+    "Value",
+    "Meta",
+    "Section",
+    "FigureSource",
+    "ProseFigure",
+    "Breakdown",
+    "ReadingNote",
+    "Report",
+]
+
+ReportFormat = Literal["legacy", "gb2019", "gb2021"]
+
+# Amounts (万元) are decimals; JSON carries them as numbers, not strings.
+Amount = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
+Value = int | Amount
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Meta(_Model):
+    agency: str | None = None
+    region: str | None = None
+    year: int | None = None
+    format: ReportFormat | None = None
+    published: date | None = None
+    doc_number: str | None = None
+    title: str | None = None
+    source: str | None = Field(default=None, description="File the report was read from.")
+    format_evidence: str | None = Field(default=None, description="What in the text decided the format.")
+    year_evidence: str | None = Field(default=None, description="What in the text decided the year.")
+
+
+class Section(_Model):
+    """A heading as written, the canonical section it stands for (see `schema.SECTIONS`), its text."""
+
+    heading: str
+    canonical: str | None = None
+    level: int = 1
+    text: str = ""
+    children: list[Section] = Field(default_factory=list)
+
+    def walk(self) -> Iterator[Section]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def full_text(self) -> str:
+        """The section's own text and that of every sub-section, headings included."""
+        parts = [self.text] if self.text else []
+        for child in self.children:
+            parts.append(child.heading)
+            parts.append(child.full_text())
+        return "\n".join(p for p in parts if p)
+
+
+class FigureSource(_Model):
+    """Where a table figure came from: the text as written ("0", "/", "", "—") and its place."""
+
+    raw: str
+    place: str
+
+
+class ProseFigure(_Model):
+    """A figure stated in a sentence: 'label value unit', with its approximation qualifier."""
+
+    label: str
+    value: Value
+    unit: str
+    qualifier: str | None = Field(default=None, description="余, 近, 约, 以上, 多…: the value is approximate.")
+    sentence: str
+    clause: str
+    section: str | None = Field(default=None, description="Heading path of the section the sentence is in.")
+    position: int = Field(description="Offset of the number within the report's body text.")
+    raw: str = Field(description="The figure as written, e.g. '400 余条'.")
+
+    @property
+    def approximate(self) -> bool:
+        return self.qualifier is not None
+
+
+class Breakdown(_Model):
+    """A sentence giving a total and its parts ("共X，其中a…b…c"): indices into `prose_figures`."""
+
+    total: int
+    parts: list[int]
+    exhaustive: bool = Field(description="The parts claim to cover the whole (其他…, 分别为, 按…分).")
+
+
+class ReadingNote(_Model):
+    """Something the reader could not settle and says so, rather than guess."""
+
+    kind: Literal["ambiguous", "unsatisfiable", "approximate_split", "unrecognised", "shape"]
+    table: str
+    row: str
+    keys: list[str] = Field(default_factory=list)
+    raw: str = ""
+    message: str
+    rule: str | None = Field(default=None, description="The validator rule the row breaks whatever its split.")
+    candidates: list[list[Value | None]] = Field(default_factory=list)
+
+
+class Report(_Model):
+    meta: Meta = Field(default_factory=Meta)
+    sections: list[Section] = Field(default_factory=list)
+    figures: dict[str, Value | None] = Field(
+        default_factory=dict, description="Table figures by canonical key; None is absent (blank, '/'), not zero."
+    )
+    figure_sources: dict[str, FigureSource] = Field(default_factory=dict)
+    prose_figures: list[ProseFigure] = Field(default_factory=list)
+    breakdowns: list[Breakdown] = Field(default_factory=list)
+    notes: list[ReadingNote] = Field(default_factory=list)
+
+    def value(self, key: str) -> Value | None:
+        """The figure under `key`, or None when the report does not give it."""
+        return self.figures.get(key)
+
+    def walk_sections(self) -> Iterator[Section]:
+        for section in self.sections:
+            yield from section.walk()
+
+    def find_section(self, canonical: str) -> Section | None:
+        return next((s for s in self.walk_sections() if s.canonical == canonical), None)
+
+    def body(self) -> tuple[str, list[tuple[int, int, str]]]:
+        """The body text and, for each section's own text, its span and heading path.
+
+        Headings and texts in reading order, one per line: the text that prose figures'
+        positions and run-together tables refer to.
+        """
+        parts: list[str] = []
+        spans: list[tuple[int, int, str]] = []
+        offset = 0
+
+        def add(piece: str) -> int:
+            nonlocal offset
+            start = offset
+            parts.append(piece)
+            offset += len(piece) + 1
+            return start
+
+        def visit(section: Section, path: str) -> None:
+            if section.heading:
+                add(section.heading)
+            if section.text:
+                start = add(section.text)
+                spans.append((start, start + len(section.text), path))
+            for child in section.children:
+                visit(child, f"{path} / {child.heading}" if path else child.heading)
+
+        for section in self.sections:
+            visit(section, section.heading)
+        return "\n".join(parts), spans

@@ -1,0 +1,67 @@
+"""Turn a reader's blocks into a `Report`: sections, meta, table figures, prose figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from reportassist.model import FigureSource, Report
+from reportassist.parsing.meta import detect_meta
+from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
+from reportassist.parsing.readings import readings_for
+from reportassist.parsing.sections import build_sections, restore_headings
+from reportassist.parsing.splitting import Hint, solve
+from reportassist.parsing.tables import inline_readings, structured_readings
+from reportassist.readers import Document, Paragraph, Table, read_document
+from reportassist.schema import tables_for
+
+__all__ = ["parse_document", "read_report"]
+
+
+def read_report(path: Path | str) -> Report:
+    """Read any supported file into a `Report`; raises `InputError` for input that cannot be read."""
+    return parse_document(read_document(path))
+
+
+def parse_document(document: Document) -> Report:
+    blocks = restore_headings(document.blocks)
+    paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+    tables = [b for b in blocks if isinstance(b, Table)]
+    report = Report(sections=build_sections(blocks))
+    body, spans = report.body()
+    report.meta = detect_meta(paragraphs, tables, body)
+    report.meta.source = document.path.name
+    fmt = report.meta.format
+
+    masked: list[tuple[int, int]] = []
+    readings = []
+    if fmt is not None:
+        specs = tables_for(fmt)
+        readings = structured_readings(tables, specs)
+        found = {r.table for r in readings}
+        inline = inline_readings(body, specs, skip=found)
+        readings += inline.readings
+        masked = inline.spans
+
+    report.prose_figures = extract_prose_figures(body, spans, masked)
+    report.breakdowns = find_breakdowns(body, report.prose_figures)
+
+    if fmt is not None:
+        hints = [
+            Hint(readings=r, value=f.value)
+            for f in report.prose_figures
+            if not f.approximate and (r := readings_for(f, fmt))
+        ]
+        for spec in tables_for(fmt):
+            rows = [r for r in readings if r.table == spec.id]
+            cells, notes = solve(rows, spec.constraints, hints)
+            report.notes.extend(notes)
+            places = {k: r.place for r in rows for k in r.keys}
+            for key in spec.keys:
+                for k in (key, key + "@cumulative"):
+                    if k in cells:
+                        value, raw = cells[k]
+                        report.figures[k] = value
+                        report.figure_sources[k] = FigureSource(raw=raw, place=places[k])
+                    elif k in places:
+                        report.figures[k] = None
+    return report

@@ -1,0 +1,112 @@
+"""Figures stated in sentences ("主动公开政府信息163条"), and totals given with their parts."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from reportassist.model import Breakdown, ProseFigure
+
+__all__ = ["extract_prose_figures", "find_breakdowns"]
+
+_UNITS = (
+    "万人次", "万次", "万条", "万元", "亿元", "个工作日", "人次", "场次", "批次",
+    "元", "%", "％", "条", "件", "项", "次", "个", "期", "场", "篇", "份", "家", "轮", "名", "户", "天",
+)  # fmt: skip
+_FIGURE = re.compile(
+    r"(?P<pre>近|约|超过|逾)?\s*"
+    r"(?<![\d.〔\[［第/:：\-—~～])(?P<num>\d+(?:\.\d+)?)(?![\d.〕\]］])\s*"
+    r"(?P<post>余|多)?\s*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})"
+    r"(?P<post2>以上|左右)?"
+)
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
+_BREAKDOWN_MARKER = re.compile(r"[，,；;：:\s]*(其中|分别为|分别是|包括|涉及|按[^，,。；]{0,10}分(?:为)?)[，,：:\s]*")
+_EXHAUSTIVE_MARKERS = ("分别为", "分别是", "按")
+
+
+def extract_prose_figures(
+    body: str, spans: list[tuple[int, int, str]], masked: list[tuple[int, int]]
+) -> list[ProseFigure]:
+    """Every 'number + unit' of the body text outside the tables, with its label and sentence."""
+    figures: list[ProseFigure] = []
+    for start, end, path in spans:
+        text = body[start:end]
+        previous_end = 0
+        for m in _FIGURE.finditer(text):
+            position = start + m.start("num")
+            if any(a <= position < b for a, b in masked) or text[: m.start("num")].rstrip().endswith("第"):
+                continue  # inside a table, or an ordinal ("第 1023 期")
+            qualifier = m.group("pre") or m.group("post") or m.group("post2")
+            sentence, _ = _around(text, m.start("num"), _SENTENCE_END)
+            clause, c_start = _around(text, m.start("num"), _CLAUSE_END, floor=previous_end)
+            previous_end = m.end()
+            figures.append(
+                ProseFigure(
+                    label=_label(clause, m.start() - c_start, m.end() - c_start),
+                    value=_number(m.group("num")),
+                    unit=m.group("unit").replace("％", "%"),
+                    qualifier=qualifier,
+                    sentence=sentence,
+                    clause=clause,
+                    section=path or None,
+                    position=position,
+                    raw=m.group(0).strip(),
+                )
+            )
+    return figures
+
+
+def _number(text: str) -> int | Decimal:
+    return Decimal(text) if "." in text else int(text)
+
+
+def _around(text: str, index: int, boundary: re.Pattern[str], floor: int = 0) -> tuple[str, int]:
+    """The stretch of `text` between boundaries around `index`, starting no earlier than `floor`
+    (the end of the figure before, so that "自然人72件、商业企业3件" gives "、商业企业3件")."""
+    start = 0
+    for m in boundary.finditer(text, 0, index):
+        start = m.end()
+    start = max(start, floor)
+    m = boundary.search(text, index)
+    end = m.start() if m else len(text)
+    return text[start:end].strip(), start + (len(text[start:end]) - len(text[start:end].lstrip()))
+
+
+def _label(clause: str, fig_start: int, fig_end: int) -> str:
+    """The words that say what the figure counts: before it, or after it when nothing precedes."""
+    before = clause[:fig_start].strip().lstrip("、")
+    before = re.sub(r"^(?:[其另]中|共计?|合计|总计|累计|全年|今年|本年度?|年内|以来|已|均|及时)+", "", before)
+    after = clause[fig_end:].strip()
+    if len(re.sub(r"[^\u4e00-\u9fff]", "", before)) >= 2:
+        return before[-24:]
+    return (before + after)[:24] or clause[:24]
+
+
+def find_breakdowns(body: str, figures: list[ProseFigure]) -> list[Breakdown]:
+    """Totals followed by their parts in the same sentence: "共X项，其中a项、b项…"."""
+    breakdowns: list[Breakdown] = []
+    for i, total in enumerate(figures):
+        m = _FIGURE.match(body, total.position)
+        if m is None:
+            continue
+        marker = _BREAKDOWN_MARKER.match(body, m.end())
+        if marker is None:
+            continue
+        parts = [
+            j
+            for j in range(i + 1, len(figures))
+            if figures[j].sentence == total.sentence
+            and figures[j].unit == total.unit
+            and figures[j].position > total.position
+            and figures[j].position - total.position < len(total.sentence)
+        ]
+        if len(parts) < 2:
+            continue
+        word = marker.group(1)
+        exhaustive = word.startswith(_EXHAUSTIVE_MARKERS) or any(
+            re.search(r"其他|其它", figures[j].clause) for j in parts
+        )
+        breakdowns.append(Breakdown(total=i, parts=parts, exhaustive=exhaustive))
+    return breakdowns

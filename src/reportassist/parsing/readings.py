@@ -1,0 +1,101 @@
+"""What table figure a sentence may mean: "收到申请75件" is 新收 alone or 新收 + 上年结转.
+
+Staff write loosely; a sentence agrees with the tables when any reading its words allow
+matches (formats.md). Each entry: words that must appear in the clause (and, for some, in the
+sentence), the units that fit, and the readings as tuples of keys whose sum is meant.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportassist.model import ProseFigure, ReportFormat
+from reportassist.schema import CUMULATIVE
+
+__all__ = ["readings_for"]
+
+_COUNT_UNITS = frozenset({"件", "条", "个", "项", "次", "份"})
+_T3_COLS = {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "social": "社会公益组织", "legal": "法律服务机构"}
+_DENIED = tuple(f"t3.denied.{r}.total" for r in ("secret", "law", "safety", "third_party", "internal", "process", "enforcement", "query"))
+_UNABLE = tuple(f"t3.unable.{r}.total" for r in ("not_held", "must_create", "unclear"))
+_REJECTED = tuple(f"t3.rejected.{r}.total" for r in ("petition", "repeat", "publication", "massive", "confirm"))
+
+
+@dataclass(frozen=True)
+class _Entry:
+    clause: str  # regular expression the clause must match
+    readings: tuple[tuple[str, ...], ...]
+    formats: tuple[ReportFormat, ...] = ("gb2019", "gb2021")
+    sentence: str | None = None  # regular expression the sentence must match
+    not_clause: str | None = None
+    units: frozenset[str] = _COUNT_UNITS
+
+
+_GB_ENTRIES: tuple[_Entry, ...] = (
+    _Entry(r"上年结转", (("t3.carried_in.total",),), sentence="申请"),
+    _Entry(r"结转(?:至|到)?下一?年|转入下一?年", (("t3.carried_out.total",),)),
+    _Entry(r"部分公开", (("t3.partial.total",),), sentence="申请"),
+    _Entry(r"不予公开", (_DENIED,), sentence="申请"),
+    _Entry(r"无法提供", (_UNABLE,), sentence="申请"),
+    _Entry(r"不予处理", (_REJECTED,), sentence="申请"),
+    _Entry(r"予以公开|同意公开", (("t3.granted.total",),), sentence="申请", not_clause=r"不予|部分"),
+    _Entry(r"新收", (("t3.new.total",),), sentence="申请"),
+    _Entry(
+        r"收到|受理|接收|共收|收悉",
+        (("t3.new.total",), ("t3.new.total", "t3.carried_in.total")),
+        sentence="申请",
+        not_clause=r"复议|诉讼|信访|投诉|咨询|留言|来信|建议|提案",
+    ),
+    _Entry(r"办结|办理完毕|答复完毕|处理完毕", (("t3.handled.total",),), sentence="申请"),
+    *(
+        _Entry(
+            label,
+            ((f"t3.new.{col}",), (f"t3.new.{col}", f"t3.carried_in.{col}")),
+            sentence="申请",
+        )
+        for col, label in _T3_COLS.items()
+    ),
+    _Entry(r"行政复议", (("t4.review.total",),), not_clause=r"诉讼"),
+    _Entry(
+        r"行政诉讼",
+        (("t4.suit_direct.total", "t4.suit_after.total"), ("t4.suit_direct.total",), ("t4.suit_after.total",)),
+        not_clause=r"复议",
+    ),
+    _Entry(r"现行有效.*规范性文件|规范性文件.*现行有效", (("t2.normative.in_force",),), formats=("gb2021",)),
+    _Entry(r"(?:制发|印发|出台|发布).*规范性文件", (("t2.normative.issued",),), formats=("gb2021",), not_clause="废止"),
+    _Entry(r"废止.*规范性文件|规范性文件.*废止", (("t2.normative.repealed",),), formats=("gb2021",)),
+    _Entry(r"现行有效.*规章|规章.*现行有效", (("t2.regulations.in_force",),), formats=("gb2021",)),
+    _Entry(r"(?:制发|印发|出台|发布).*规章", (("t2.regulations.issued",),), formats=("gb2021",), not_clause="废止"),
+    _Entry(r"行政许可.*决定|许可决定", (("t2.licensing.decisions",),)),
+    _Entry(r"行政处罚.*决定|处罚决定", (("t2.penalty.decisions",),)),
+    _Entry(r"行政强制.*决定|强制决定", (("t2.coercion.decisions",),)),
+    _Entry(r"收费", (("t2.fees.amount",),), formats=("gb2021",), units=frozenset({"万元"})),
+)
+
+_LEGACY_ENTRIES: tuple[_Entry, ...] = (
+    _Entry(r"累计.*主动公开|主动公开.*累计", (("legacy.active.total" + CUMULATIVE,),), formats=("legacy",), not_clause=r"其他|类"),
+    _Entry(r"主动公开(?:了)?(?:政府)?(?:信息|文件)", (("legacy.active.total",),), formats=("legacy",), not_clause=r"其他|类"),
+    _Entry(r"(?:受理|收到).*申请|申请.*(?:受理|收到)", (("legacy.requests.total",),), formats=("legacy",), not_clause="复议|诉讼"),
+    _Entry(r"答复", (("legacy.replies.total",),), formats=("legacy",), sentence="申请"),
+    _Entry(r"行政复议", (("legacy.reviews",),), formats=("legacy",), not_clause="诉讼"),
+    _Entry(r"行政诉讼", (("legacy.suits",),), formats=("legacy",), not_clause="复议"),
+)
+
+
+def readings_for(figure: ProseFigure, fmt: ReportFormat | None) -> tuple[tuple[str, ...], ...]:
+    """The table readings a prose figure may have; empty when it names no table figure."""
+    if fmt is None or figure.unit not in _COUNT_UNITS | {"万元"}:
+        return ()
+    entries = _LEGACY_ENTRIES if fmt == "legacy" else _GB_ENTRIES
+    for entry in entries:
+        if fmt not in entry.formats or figure.unit not in entry.units:
+            continue
+        if not re.search(entry.clause, figure.clause):
+            continue
+        if entry.not_clause and re.search(entry.not_clause, figure.clause):
+            continue
+        if entry.sentence and not re.search(entry.sentence, figure.sentence):
+            continue
+        return entry.readings
+    return ()

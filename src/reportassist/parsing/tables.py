@@ -1,0 +1,155 @@
+"""Find the official tables' rows in a document: in real tables, or in text that lost its cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from reportassist.parsing.splitting import RowReading, is_value_text, leading_values, tokenize
+from reportassist.readers.base import Table
+from reportassist.schema import CUMULATIVE, RowSpec, TableSpec
+
+__all__ = ["TABLE_NAMES", "InlineTables", "structured_readings", "inline_readings"]
+
+TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
+
+# How far (in characters) the next row of a run-together table may be from the previous one.
+_ROW_WINDOW = 400
+
+
+def _place(spec: TableSpec, row: RowSpec) -> str:
+    if spec.id == "t4":
+        return "表四数据行"
+    label = row.label.split("（区分")[0].split(" ")[-1]
+    return f"{TABLE_NAMES[spec.id]}“{label}”行"
+
+
+def structured_readings(tables: list[Table], specs: tuple[TableSpec, ...]) -> list[RowReading]:
+    """Rows of real tables (Word, HTML, PDF, Markdown, pasted from Excel) matched to the official rows."""
+    readings: list[RowReading] = []
+    cursors = {spec.id: 0 for spec in specs}
+    t4 = next((s for s in specs if s.id == "t4"), None)
+    for table in tables:
+        table_text = "".join(c for row in table.rows for c in row if c)
+        for row in table.rows:
+            label, values = _split_row([c for c in row if c is not None])
+            if not values or not any(v.strip() for v in values):
+                continue
+            if not label:
+                if t4 is not None and "结果维持" in table_text and len(values) >= len(t4.rows[0].keys):
+                    spec_row = t4.rows[0]
+                    readings.append(_reading(t4, spec_row, spec_row.keys, values[: len(spec_row.keys)], atomic=True))
+                continue
+            for spec in specs:
+                if spec.id == "t4":
+                    continue
+                index = _match_row(spec, label, cursors[spec.id])
+                if index is None:
+                    continue
+                cursors[spec.id] = index + 1
+                spec_row = spec.rows[index]
+                keys = spec_row.keys
+                if spec.id == "legacy" and len(values) >= 2:
+                    keys = (keys[0], keys[0] + CUMULATIVE)
+                    values = values[:2]
+                readings.append(_reading(spec, spec_row, keys, values, atomic=True))
+                break
+    return readings
+
+
+def _split_row(cells: list[str]) -> tuple[str, list[str]]:
+    """Label cells on the left, value cells (figures, absence marks, blanks) on the right."""
+    cut = len(cells)
+    while cut > 0 and is_value_text(cells[cut - 1]):
+        cut -= 1
+    label = " ".join(c.strip() for c in cells[:cut] if c.strip())
+    values = [c.strip() for c in cells[cut:]]
+    return label, values
+
+
+def _match_row(spec: TableSpec, label: str, start: int) -> int | None:
+    compact = re.sub(r"\s+", "", label)
+    for index in range(start, len(spec.rows)):
+        if re.search(spec.rows[index].pattern, compact):
+            return index
+    return None
+
+
+def _reading(spec: TableSpec, row: RowSpec, keys: tuple[str, ...], tokens: list[str], *, atomic: bool) -> RowReading:
+    return RowReading(table=spec.id, row=row, keys=keys, tokens=tuple(tokens), atomic=atomic, place=_place(spec, row))
+
+
+@dataclass
+class InlineTables:
+    readings: list[RowReading]
+    spans: list[tuple[int, int]]  # where in the body text the tables lie, to keep them out of the prose
+
+
+def inline_readings(body: str, specs: tuple[TableSpec, ...], skip: set[str]) -> InlineTables:
+    """Rows of tables whose cells were run together in text (copied from a web page)."""
+    result = InlineTables(readings=[], spans=[])
+    by_id = {s.id: s for s in specs}
+    t3_span: tuple[int, int] | None = None
+    if "t3" in by_id:
+        t3_span = _inline_t3(body, by_id["t3"], result, record="t3" not in skip)
+    if "t2" in by_id and "t2" not in skip:
+        end = t3_span[0] if t3_span else len(body)
+        _inline_t2(body, by_id["t2"], end, result)
+    if "t4" in by_id and "t4" not in skip:
+        start = t3_span[1] if t3_span else 0
+        _inline_t4(body, by_id["t4"], start, result)
+    return result
+
+
+def _inline_t3(body: str, spec: TableSpec, result: InlineTables, record: bool) -> tuple[int, int] | None:
+    found: list[tuple[RowSpec, re.Match[str]]] = []
+    pos = 0
+    for row in spec.rows:
+        pattern = re.compile(row.prefix + r"\s*" + row.pattern)
+        m = pattern.search(body, pos, pos + _ROW_WINDOW if found else len(body))
+        if m is None:
+            if not found:
+                return None  # no 表三 in this text
+            continue
+        found.append((row, m))
+        pos = m.end()
+    end = found[-1][1].end()
+    for i, (row, m) in enumerate(found):
+        stop = found[i + 1][1].start() if i + 1 < len(found) else min(len(body), m.end() + 80)
+        values = leading_values(body[m.end() : stop])
+        end = max(end, m.end() + len(values))
+        if record and values.strip():
+            result.readings.append(_reading(spec, row, row.keys, tokenize(values), atomic=False))
+    span = (found[0][1].start(), end)
+    result.spans.append(span)
+    return span
+
+
+def _inline_t2(body: str, spec: TableSpec, end: int, result: InlineTables) -> None:
+    anchor = re.search(r"第二十条第[（(]一[）)]项", body[:end])
+    if anchor is None:
+        return
+    pos = anchor.start()
+    last = pos
+    for row in spec.rows:
+        m = re.compile(row.pattern + r"\s*(?=[\d/／—－-])").search(body, pos, end)
+        if m is None:
+            continue
+        values = leading_values(body[m.end() : end])
+        if values.strip():
+            result.readings.append(_reading(spec, row, row.keys, tokenize(values), atomic=False))
+        pos = last = m.end() + len(values)
+    result.spans.append((anchor.start(), last))
+
+
+def _inline_t4(body: str, spec: TableSpec, start: int, result: InlineTables) -> None:
+    header = re.compile(r"结果维持").search(body, start)
+    if header is None:
+        return
+    m = re.compile(r"总计\s*(?=[\d/／—－-])").search(body, header.start(), header.start() + 300)
+    if m is None:
+        return
+    values = leading_values(body[m.end() :])
+    row = spec.rows[0]
+    result.readings.append(_reading(spec, row, row.keys, tokenize(values), atomic=False))
+    result.spans.append((header.start(), m.end() + len(values)))

@@ -1,0 +1,428 @@
+"""The official shapes: canonical sections, the tables of each format, their keys and their sums.
+
+One source of truth for the readers (which rows to look for, how to split run-together digits),
+the validator (which sums must hold) and, later, the drafter and exporters (what to render).
+Keys and formats are those of `formats.md`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from reportassist.model import ReportFormat
+
+__all__ = [
+    "SECTIONS",
+    "REQUIRED_SECTIONS",
+    "RowSpec",
+    "TableSpec",
+    "Constraint",
+    "TABLES",
+    "T3_COLUMNS",
+    "T4_GROUPS",
+    "T4_COLUMNS",
+    "format_for_year",
+    "tables_for",
+    "keys_for",
+    "constraints_for",
+    "CUMULATIVE",
+    "CellName",
+    "name_of",
+    "label_of",
+    "table_of_key",
+]
+
+# Canonical sections: id -> Chinese name used in messages.
+SECTIONS: dict[str, str] = {
+    "overview": "一、总体情况",
+    "active": "二、主动公开政府信息情况",
+    "requests": "三、收到和处理政府信息公开申请情况",
+    "review": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+    "fees": "政府信息公开的收费及减免情况",
+    "appendix": "附表",
+}
+
+REQUIRED_SECTIONS: dict[ReportFormat, tuple[str, ...]] = {
+    # 2008 条例 第三十二条: six contents; the overview is customary, not required.
+    "legacy": ("active", "requests", "fees", "review", "problems", "other"),
+    "gb2019": ("overview", "active", "requests", "review", "problems", "other"),
+    "gb2021": ("overview", "active", "requests", "review", "problems", "other"),
+}
+
+
+def format_for_year(year: int) -> ReportFormat:
+    if year <= 2018:
+        return "legacy"
+    if year <= 2020:
+        return "gb2019"
+    return "gb2021"
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """One row of an official table.
+
+    `pattern` finds the row's label (a regular expression); `prefix` is its numbering in the
+    template ("1.", "（一）", "一、"), which bounds the digits of the row before it when a table
+    was copied as run-together text. `keys` are the canonical keys of its cells, left to right.
+    """
+
+    id: str
+    label: str
+    pattern: str
+    keys: tuple[str, ...]
+    prefix: str = ""
+    column_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """sum(left) == sum(right); `rule` is the validator rule that checks it."""
+
+    rule: str
+    left: tuple[str, ...]
+    right: tuple[str, ...]
+    where: str  # Chinese: which row/column, for messages
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.left + self.right
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    id: str  # "t2", "t3", "t4", "legacy"
+    title: str
+    formats: tuple[ReportFormat, ...]
+    rows: tuple[RowSpec, ...]
+    constraints: tuple[Constraint, ...] = field(default_factory=tuple)
+    signed_keys: frozenset[str] = frozenset()  # may be negative (gb2019 本年增/减)
+    amount_keys: frozenset[str] = frozenset()  # decimals (万元)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(k for row in self.rows for k in row.keys)
+
+
+# ---------------------------------------------------------------- 表三
+
+T3_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("natural", "自然人"),
+    ("commercial", "商业企业"),
+    ("research", "科研机构"),
+    ("social", "社会公益组织"),
+    ("legal", "法律服务机构"),
+    ("other", "其他"),
+    ("total", "总计"),
+)
+
+_N = r"[.．、]"
+_T3_ROWS_COMMON_HEAD: tuple[tuple[str, str, str, str], ...] = (
+    # id, label, prefix, pattern
+    ("new", "一、本年新收政府信息公开申请数量", r"一、", r"本年新收政府信息公开申请数量"),
+    ("carried_in", "二、上年结转政府信息公开申请数量", r"二、", r"上年结转政府信息公开申请数量"),
+    ("granted", "三、本年度办理结果 （一）予以公开", r"（一）", r"予以公开"),
+    ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", r"（二）", r"部分公开(?:[（(][^）)]*[）)])?"),
+    ("denied.secret", "（三）不予公开 1.属于国家秘密", r"1" + _N, r"属于国家秘密"),
+    ("denied.law", "2.其他法律行政法规禁止公开", r"2" + _N, r"其他法律行政法规禁止公开"),
+    ("denied.safety", "3.危及“三安全一稳定”", r"3" + _N, r"危及[“\"]?三安全一稳定[”\"]?"),
+    ("denied.third_party", "4.保护第三方合法权益", r"4" + _N, r"保护第三方合法权益"),
+    ("denied.internal", "5.属于三类内部事务信息", r"5" + _N, r"属于三类内部事务信息"),
+    ("denied.process", "6.属于四类过程性信息", r"6" + _N, r"属于四类过程性信息"),
+    ("denied.enforcement", "7.属于行政执法案卷", r"7" + _N, r"属于行政执法案卷"),
+    ("denied.query", "8.属于行政查询事项", r"8" + _N, r"属于行政查询事项"),
+    ("unable.not_held", "（四）无法提供 1.本机关不掌握相关政府信息", r"1" + _N, r"本机关不掌握相关政府信息"),
+    ("unable.must_create", "2.没有现成信息需要另行制作", r"2" + _N, r"没有现成信息需要另行制作"),
+    ("unable.unclear", "3.补正后申请内容仍不明确", r"3" + _N, r"补正后申请内容仍不明确"),
+    ("rejected.petition", "（五）不予处理 1.信访举报投诉类申请", r"1" + _N, r"信访举报投诉类申请"),
+    ("rejected.repeat", "2.重复申请", r"2" + _N, r"重复申请"),
+    ("rejected.publication", "3.要求提供公开出版物", r"3" + _N, r"要求提供公开出版物"),
+    ("rejected.massive", "4.无正当理由大量反复申请", r"4" + _N, r"无正当理由大量反复申请"),
+    ("rejected.confirm", "5.要求行政机关确认或重新出具已获取信息", r"5" + _N, r"要求行政机关确认或重新出具已获取信息"),
+)
+_T3_ROWS_2021_OTHER = (
+    (
+        "other.no_correction",
+        "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        r"1" + _N,
+        r"申请人无正当理由逾期不补正[、，,]?行政机关不再处理其政府信息公开申请",
+    ),
+    (
+        "other.no_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        r"2" + _N,
+        r"申请人逾期未按收费通知要求缴纳费用[、，,]?行政机关不再处理其政府信息公开申请",
+    ),
+    ("other.other", "3.其他", r"3" + _N, r"其他(?![\u4e00-\u9fff])"),
+)
+_T3_ROWS_2019_OTHER = (("other", "（六）其他处理", r"（六）", r"其他处理"),)
+_T3_ROWS_TAIL = (
+    ("handled", "（七）总计", r"（七）", r"总计"),
+    ("carried_out", "四、结转下年度继续办理", r"四、", r"结转下年度继续办理"),
+)
+
+_T3_DISPOSAL_2021 = (
+    "granted", "partial",
+    "denied.secret", "denied.law", "denied.safety", "denied.third_party",
+    "denied.internal", "denied.process", "denied.enforcement", "denied.query",
+    "unable.not_held", "unable.must_create", "unable.unclear",
+    "rejected.petition", "rejected.repeat", "rejected.publication", "rejected.massive", "rejected.confirm",
+)  # fmt: skip
+
+
+def _t3_table(fmt: ReportFormat) -> TableSpec:
+    other_rows = _T3_ROWS_2021_OTHER if fmt == "gb2021" else _T3_ROWS_2019_OTHER
+    raw_rows = _T3_ROWS_COMMON_HEAD + other_rows + _T3_ROWS_TAIL
+    cols = tuple(c for c, _ in T3_COLUMNS)
+    col_labels = tuple(label for _, label in T3_COLUMNS)
+    rows = tuple(
+        RowSpec(
+            id=rid,
+            label=label,
+            pattern=pattern,
+            prefix=prefix,
+            keys=tuple(f"t3.{rid}.{c}" for c in cols),
+            column_labels=col_labels,
+        )
+        for rid, label, prefix, pattern in raw_rows
+    )
+    labels = {rid: label for rid, label, _, _ in raw_rows}
+    disposal = _T3_DISPOSAL_2021 + tuple(r[0] for r in other_rows)
+    constraints: list[Constraint] = []
+    for rid, _, _, _ in raw_rows:
+        constraints.append(
+            Constraint(
+                "t3.row_total",
+                tuple(f"t3.{rid}.{c}" for c in cols[:-1]),
+                (f"t3.{rid}.total",),
+                f"表三“{_short(labels[rid])}”行",
+            )
+        )
+    for col, col_label in T3_COLUMNS:
+        constraints.append(
+            Constraint(
+                "t3.handled_total",
+                tuple(f"t3.{rid}.{col}" for rid in disposal),
+                (f"t3.handled.{col}",),
+                f"表三“{col_label}”列",
+            )
+        )
+        constraints.append(
+            Constraint(
+                "t3.balance",
+                (f"t3.new.{col}", f"t3.carried_in.{col}"),
+                (f"t3.handled.{col}", f"t3.carried_out.{col}"),
+                f"表三“{col_label}”列",
+            )
+        )
+    return TableSpec(id="t3", title="表三 收到和处理政府信息公开申请情况", formats=(fmt,), rows=rows, constraints=tuple(constraints))
+
+
+def _short(label: str) -> str:
+    """'（二）部分公开（区分处理的…）' -> '（二）部分公开'; '（三）不予公开 1.属于国家秘密' -> '1.属于国家秘密'."""
+    label = label.split("（区分")[0]
+    return label.split(" ")[-1]
+
+
+# ---------------------------------------------------------------- 表四
+
+T4_GROUPS: tuple[tuple[str, str], ...] = (
+    ("review", "行政复议"),
+    ("suit_direct", "行政诉讼（未经复议直接起诉）"),
+    ("suit_after", "行政诉讼（复议后起诉）"),
+)
+T4_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
+)
+
+
+def _t4_table(formats: tuple[ReportFormat, ...]) -> TableSpec:
+    cols = tuple(c for c, _ in T4_COLUMNS)
+    col_labels = tuple(label for _, label in T4_COLUMNS)
+    # The template's single data row holds all three groups: one RowSpec, fifteen keys.
+    row = RowSpec(
+        id="all",
+        label="行政复议 / 行政诉讼",
+        pattern=r"结果维持",
+        keys=tuple(f"t4.{g}.{c}" for g, _ in T4_GROUPS for c in cols),
+        column_labels=tuple(f"{gl}·{cl}" for _, gl in T4_GROUPS for cl in col_labels),
+    )
+    constraints = tuple(
+        Constraint("t4.group_total", tuple(f"t4.{g}.{c}" for c in cols[:-1]), (f"t4.{g}.total",), f"表四“{gl}”")
+        for g, gl in T4_GROUPS
+    )
+    return TableSpec(id="t4", title="表四 政府信息公开行政复议、行政诉讼情况", formats=formats, rows=(row,), constraints=constraints)
+
+
+# ---------------------------------------------------------------- 表二
+
+def _t2_rows(rows: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]) -> tuple[RowSpec, ...]:
+    return tuple(
+        RowSpec(
+            id=rid,
+            label=label,
+            pattern=pattern,
+            keys=tuple(f"t2.{rid}.{c}" for c, _ in cols),
+            column_labels=tuple(cl for _, cl in cols),
+        )
+        for rid, label, pattern, cols in rows
+    )
+
+
+_C2021_DOCS = (("issued", "本年制发件数"), ("repealed", "本年废止件数"), ("in_force", "现行有效件数"))
+_C2021_DECISIONS = (("decisions", "本年处理决定数量"),)
+T2_2021 = TableSpec(
+    id="t2",
+    title="表二 主动公开政府信息情况",
+    formats=("gb2021",),
+    rows=_t2_rows(
+        (
+            ("regulations", "规章", r"规章", _C2021_DOCS),
+            ("normative", "行政规范性文件", r"(?:行政)?规范性文件", _C2021_DOCS),
+            ("licensing", "行政许可", r"行政许可", _C2021_DECISIONS),
+            ("penalty", "行政处罚", r"行政处罚", _C2021_DECISIONS),
+            ("coercion", "行政强制", r"行政强制", _C2021_DECISIONS),
+            ("fees", "行政事业性收费", r"行政事业性收费", (("amount", "本年收费金额（单位：万元）"),)),
+        )
+    ),
+    amount_keys=frozenset({"t2.fees.amount"}),
+)
+
+_C2019_DOCS = (("made", "本年新制作数量"), ("published", "本年新公开数量"), ("total_public", "对外公开总数量"))
+_C2019_ITEMS = (("prior_count", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量"))
+T2_2019 = TableSpec(
+    id="t2",
+    title="表二 主动公开政府信息情况",
+    formats=("gb2019",),
+    rows=_t2_rows(
+        (
+            ("regulations", "规章", r"规章", _C2019_DOCS),
+            ("normative", "规范性文件", r"(?:行政)?规范性文件", _C2019_DOCS),
+            ("licensing", "行政许可", r"行政许可", _C2019_ITEMS),
+            ("other_services", "其他对外管理服务事项", r"其他对外管理服务事项", _C2019_ITEMS),
+            ("penalty", "行政处罚", r"行政处罚", _C2019_ITEMS),
+            ("coercion", "行政强制", r"行政强制", _C2019_ITEMS),
+            ("fees", "行政事业性收费", r"行政事业性收费", _C2019_ITEMS[:2]),
+            ("procurement", "政府集中采购", r"政府集中采购", (("projects", "采购项目数量"), ("amount", "采购总金额"))),
+        )
+    ),
+    signed_keys=frozenset(f"t2.{r}.change" for r in ("licensing", "other_services", "penalty", "coercion", "fees")),
+    amount_keys=frozenset({"t2.procurement.amount"}),
+)
+
+# ---------------------------------------------------------------- legacy 附表
+
+_LEGACY_ROWS = (
+    ("active.total", "主动公开文件数", r"主动公开(?:政府)?(?:信息|文件)(?:总)?数"),
+    ("active.website", "政府网站公开数", r"政府网站公开数"),
+    ("active.gazette", "政府公报公开数", r"政府公报公开数"),
+    ("requests.total", "受理政府信息公开申请总数", r"受理(?:政府信息公开)?申请总数"),
+    ("requests.in_person", "当面申请数", r"当面申请数"),
+    ("requests.online", "网上申请数", r"网上申请数"),
+    ("requests.letter", "信函、传真申请数", r"信函[、，,]?\s*传真申请数"),
+    ("replies.total", "对申请的答复总数", r"对申请的答复总数"),
+    ("replies.granted", "同意公开答复数", r"(?<!部分)同意公开(?:答复)?数"),
+    ("replies.partial", "同意部分公开答复数", r"同意部分公开(?:答复)?数"),
+    ("replies.denied", "不予公开答复数", r"不予公开(?:答复)?数"),
+    ("replies.other", "其他类型答复数", r"其他类型(?:答复)?数"),
+    ("complaints", "接受行政申诉、举报数", r"(?:接受)?行政申诉[、，,]?\s*举报数"),
+    ("reviews", "行政复议数", r"行政复议数"),
+    ("suits", "行政诉讼数", r"行政诉讼数"),
+)
+LEGACY = TableSpec(
+    id="legacy",
+    title="附表 政府信息公开情况统计表",
+    formats=("legacy",),
+    rows=tuple(
+        RowSpec(id=rid, label=label, pattern=pattern, keys=(f"legacy.{rid}",), column_labels=("本年",))
+        for rid, label, pattern in _LEGACY_ROWS
+    ),
+    constraints=(
+        Constraint(
+            "legacy.replies_total",
+            tuple(f"legacy.replies.{p}" for p in ("granted", "partial", "denied", "other")),
+            ("legacy.replies.total",),
+            "附表“对申请的答复总数”",
+        ),
+    ),
+)
+
+T3_2021 = _t3_table("gb2021")
+T3_2019 = _t3_table("gb2019")
+T4 = _t4_table(("gb2019", "gb2021"))
+
+TABLES: dict[ReportFormat, tuple[TableSpec, ...]] = {
+    "legacy": (LEGACY,),
+    "gb2019": (T2_2019, T3_2019, T4),
+    "gb2021": (T2_2021, T3_2021, T4),
+}
+
+CUMULATIVE = "@cumulative"
+
+
+def tables_for(fmt: ReportFormat) -> tuple[TableSpec, ...]:
+    return TABLES[fmt]
+
+
+def keys_for(fmt: ReportFormat) -> tuple[str, ...]:
+    return tuple(k for t in TABLES[fmt] for k in t.keys)
+
+
+def constraints_for(fmt: ReportFormat) -> tuple[Constraint, ...]:
+    return tuple(c for t in TABLES[fmt] for c in t.constraints)
+
+
+def table_of_key(key: str) -> str:
+    return key.split(".", 1)[0]
+
+
+@dataclass(frozen=True)
+class CellName:
+    """A figure's place in Chinese: table, row and column as the template names them."""
+
+    table: str
+    row: str
+    column: str
+
+    @property
+    def full(self) -> str:
+        if self.table == "表四":
+            return f"表四“{self.row}”的“{self.column}”"
+        if self.table == "附表":
+            return f"附表“{self.row}”" + ("历年累计" if self.column == "历年累计" else "")
+        return f"{self.table}“{self.row}”行“{self.column}”列"
+
+
+def _build_names() -> dict[str, CellName]:
+    names: dict[str, CellName] = {}
+    for specs in TABLES.values():
+        for spec in specs:
+            for row in spec.rows:
+                for key, col in zip(row.keys, row.column_labels):
+                    if spec.id == "t4":
+                        group, column = col.split("·")
+                        names[key] = CellName("表四", group, column)
+                    elif spec.id == "legacy":
+                        names[key] = CellName("附表", row.label, "本年")
+                        names[key + CUMULATIVE] = CellName("附表", row.label, "历年累计")
+                    else:
+                        names[key] = CellName("表二" if spec.id == "t2" else "表三", _short(row.label), col)
+    return names
+
+
+_NAMES = _build_names()
+
+
+def name_of(key: str) -> CellName:
+    return _NAMES.get(key) or CellName("", key, "")
+
+
+def label_of(key: str) -> str:
+    """Chinese name of a figure key, for messages: 表三“（一）予以公开”行“自然人”列."""
+    return name_of(key).full if key in _NAMES else key

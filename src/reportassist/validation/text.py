@@ -1,0 +1,170 @@
+"""Checks of the prose: figures against the tables, totals against their parts, years, placeholders."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+from typing import Iterator
+
+from reportassist.parsing.readings import readings_for
+from reportassist.schema import label_of
+from reportassist.validation.context import Context, fmt_value
+from reportassist.validation.findings import Finding, Location
+
+__all__ = ["check_table_mismatch", "check_breakdowns", "check_year_period", "check_year_stale", "check_placeholders", "check_repeated"]
+
+_PERIOD = re.compile(
+    r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]{0,8}?(?:至|到|—|-)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日"
+)
+_PLACEHOLDER = re.compile(r"【待[^】]*】|【[^】]{0,12}(?:待填|待核实|请填写)[^】]*】|(?<![A-Za-z])(?:XX+|xx+|ＸＸ+)(?![A-Za-z])|×××|……|TODO")
+
+
+def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
+    report = ctx.report
+    for figure in report.prose_figures:
+        if figure.approximate:
+            continue
+        readings = readings_for(figure, report.meta.format)
+        sums = []
+        for keys in readings:
+            values = [report.figures.get(k) for k in keys]
+            if values and all(v is not None for v in values):
+                sums.append((keys, sum(values)))  # type: ignore[arg-type]
+        if not sums or any(total == figure.value for _, total in sums):
+            continue
+        options = "，或".join(
+            f"{fmt_value(total)}（{'+'.join(label_of(k) for k in keys)}）" if len(keys) <= 2 else f"{fmt_value(total)}（{len(keys)}项之和）"
+            for keys, total in sums
+        )
+        yield Finding(
+            rule="text.table_mismatch",
+            severity="error",
+            message=f"正文“{figure.clause}”写的是 {fmt_value(figure.value)}{figure.unit}，但表格中对应的数字是 {options}。",
+            location=Location(
+                section=figure.section, keys=list(sums[0][0]), sentence=figure.sentence, position=figure.position
+            ),
+        )
+
+
+def check_breakdowns(ctx: Context) -> Iterator[Finding]:
+    figures = ctx.report.prose_figures
+    for b in ctx.report.breakdowns:
+        total = figures[b.total]
+        parts = [figures[i] for i in b.parts]
+        if total.approximate or any(p.approximate for p in parts):
+            continue
+        added = sum(p.value for p in parts)
+        if added == total.value or (added < total.value and not b.exhaustive):
+            continue
+        terms = " + ".join(fmt_value(p.value) for p in parts)
+        yield Finding(
+            rule="text.breakdown_sum",
+            severity="error",
+            message=(
+                f"“{total.sentence}”：总数写的是 {fmt_value(total.value)}{total.unit}，"
+                f"但各分项之和为 {terms} = {fmt_value(added)}{total.unit}，相差 {fmt_value(abs(added - total.value))}。"
+            ),
+            location=Location(section=total.section, sentence=total.sentence, position=total.position),
+        )
+
+
+def check_year_period(ctx: Context) -> Iterator[Finding]:
+    year = ctx.year
+    if year is None:
+        yield Finding(
+            rule="year.period",
+            severity="error",
+            message="无法确定报告年度：标题中没有“XXXX年度政府信息公开工作年度报告”，正文也没有统计期限。",
+        )
+        return
+    meta = ctx.report.meta
+    for m in _PERIOD.finditer(ctx.body):
+        start, end = int(m.group(1)), int(m.group(2))
+        if start != year or end != year:
+            yield Finding(
+                rule="year.period",
+                severity="error",
+                message=f"统计期限写的是 {start} 年 1 月 1 日至 {end} 年 12 月 31 日，与报告年度 {year} 年不符。",
+                location=Location(section=ctx.section_at(m.start()), sentence=m.group(0), position=m.start()),
+            )
+    if meta.published is not None and meta.published.year <= year:
+        yield Finding(
+            rule="year.period",
+            severity="error",
+            message=f"发布日期 {meta.published.isoformat()} 早于 {year} 年度统计期结束（{year} 年 12 月 31 日），年度可能有误。",
+        )
+    if str(year) not in ctx.body.replace(meta.title or "", ""):
+        yield Finding(
+            rule="year.period",
+            severity="error",
+            message=f"正文中没有出现报告年度 {year} 年（标题以外），请核对年份是否已更新。",
+        )
+
+
+def check_year_stale(ctx: Context) -> Iterator[Finding]:
+    year = ctx.year
+    if year is None:
+        return
+    last = year - 1
+    pattern = re.compile(
+        rf"(?:^|(?<=[。！？；\n]))\s*(?:截至|截止)?\s*{last}\s*年(?:度)?\s*(?:[，,]|全年|以来|共|我|全|本|1\s*月\s*1\s*日至|12\s*月\s*31\s*日)"
+    )
+    for m in pattern.finditer(ctx.body):
+        if ctx.section_at(m.start()) is None:
+            continue
+        sentence = ctx.body[m.start() : ctx.body.find("。", m.start()) + 1 or None].strip()
+        yield Finding(
+            rule="year.stale",
+            severity="warning",
+            message=f"这句话以“{last}年”开头，像是上年报告中未改的句子（本报告是 {year} 年度）：“{sentence[:80]}”",
+            location=Location(section=ctx.section_at(m.start()), sentence=sentence, position=m.start()),
+        )
+
+
+def check_placeholders(ctx: Context) -> Iterator[Finding]:
+    for m in _PLACEHOLDER.finditer(ctx.body):
+        yield Finding(
+            rule="placeholder.unfilled",
+            severity="error",
+            message=f"还有未填写的占位符“{m.group(0)}”：{_context(ctx.body, m.start(), m.end())}",
+            location=Location(section=ctx.section_at(m.start()), position=m.start()),
+        )
+    for key, source in ctx.report.figure_sources.items():
+        if _PLACEHOLDER.search(source.raw):
+            yield Finding(
+                rule="placeholder.unfilled",
+                severity="error",
+                message=f"{label_of(key)}还是占位符“{source.raw}”，请填写数字。",
+                location=Location(keys=[key]),
+            )
+
+
+def _context(text: str, start: int, end: int) -> str:
+    return "…" + text[max(0, start - 20) : end + 20].replace("\n", " ") + "…"
+
+
+def check_repeated(ctx: Context) -> Iterator[Finding]:
+    if ctx.prior is None:
+        return
+    this, prior = ctx.report.find_section("problems"), ctx.prior.find_section("problems")
+    if this is None or prior is None:
+        return
+    a, b = (_comparable(s.full_text()) for s in (this, prior))
+    if len(a) < 30 or len(b) < 30:
+        return
+    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if ratio >= ctx.settings.repeated_ratio:
+        yield Finding(
+            rule="text.repeated",
+            severity="warning",
+            message=(
+                f"“{this.heading}”与上年报告的同一部分相似度 {ratio:.0%}，几乎逐字相同。"
+                "年度报告格式要求问题和改进措施结合当年实际，避免年年雷同，请改写。"
+            ),
+            location=Location(section=this.heading),
+        )
+
+
+def _comparable(text: str) -> str:
+    """Text without digits, spaces and punctuation, so that changed years do not hide a copy."""
+    return re.sub(r"[\d\s，。；：、,.;:（）()“”《》]", "", text)
