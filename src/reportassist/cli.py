@@ -81,5 +81,3 @@ def validate_command(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
-def main() -> None:  # pragma: no cover - console entry point
-    app()

@@ -1,0 +1,3 @@
+from reportassist.cli import app
+
+app(prog_name="reportassist")
