@@ -32,7 +32,7 @@ from lxml.etree import XMLSyntaxError, _Element
 
 from reportassist.errors import InputError
 from reportassist.readers.base import Block, Document, Paragraph, Table
-from reportassist.readers.html import tidy_text
+from reportassist.readers.whitespace import tidy_text
 
 __all__ = ["DocxReader"]
 

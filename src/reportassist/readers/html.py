@@ -6,10 +6,6 @@ the page (navigation, paragraphs, the real data tables), so a table whose cells 
 many paragraphs or another table is treated as layout and read through, and only the innermost
 tables become `Table` blocks. Word's "save as web page" wraps every cell in a `<p>`; such cells
 are still data cells.
-
-`tidy_text` lives here because it is HTML's whitespace rule, but the Word and PDF readers share
-it for their cell texts: a line break between two Chinese characters is a wrapping artefact, not
-a space.
 """
 
 from __future__ import annotations
@@ -22,8 +18,9 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from reportassist.readers.base import Block, Document, Paragraph, Table
 from reportassist.readers.decoding import decode_text
+from reportassist.readers.whitespace import tidy_text
 
-__all__ = ["HtmlReader", "tidy_text"]
+__all__ = ["HtmlReader"]
 
 _SNIFF_MARKERS = ("<html", "<!doctype html", "<body", "<table", "<p>", "<p ", "<div")
 _DECLARED_CHARSET = re.compile(
@@ -48,16 +45,6 @@ _BOLD_HEADING_MAX_CHARS = 80
 _TEXT_BLOCKS = {"p", "div", "li", "blockquote", "pre", "dd", "dt"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-_WRAPPED_CJK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
-_SPACES = re.compile(r"\s+")
-
-
-def tidy_text(text: str) -> str:
-    """Collapse whitespace to single spaces; drop line breaks between two CJK characters."""
-    text = text.replace("\xa0", " ").replace("\u3000", " ").replace("\u200b", "").replace("\ufeff", "")
-    text = _WRAPPED_CJK.sub("", text)
-    return _SPACES.sub(" ", text).strip()
 
 
 class HtmlReader:

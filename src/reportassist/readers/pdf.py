@@ -25,7 +25,7 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from reportassist.errors import InputError
 from reportassist.readers.base import Block, Document, Table
-from reportassist.readers.html import tidy_text
+from reportassist.readers.whitespace import tidy_text
 from reportassist.readers.text import blocks_from_text
 
 __all__ = ["PdfReader"]
