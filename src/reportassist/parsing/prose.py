@@ -24,6 +24,8 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
 _BREAKDOWN_MARKER = re.compile(r"[，,；;：:\s]*(其中|分别为|分别是|包括|涉及|按[^，,。；]{0,10}分(?:为)?)[，,：:\s]*")
 _EXHAUSTIVE_MARKERS = ("分别为", "分别是", "按")
+# Verbs that begin another statement in the same sentence rather than list a part.
+_NEW_PREDICATE = re.compile(r"办结|结转|答复|办理|受理|收到|审结|转办")
 
 
 def extract_prose_figures(
@@ -94,14 +96,15 @@ def find_breakdowns(body: str, figures: list[ProseFigure]) -> list[Breakdown]:
         marker = _BREAKDOWN_MARKER.match(body, m.end())
         if marker is None:
             continue
-        parts = [
-            j
-            for j in range(i + 1, len(figures))
-            if figures[j].sentence == total.sentence
-            and figures[j].unit == total.unit
-            and figures[j].position > total.position
-            and figures[j].position - total.position < len(total.sentence)
-        ]
+        parts: list[int] = []
+        for j in range(i + 1, len(figures)):
+            part = figures[j]
+            if part.sentence != total.sentence or part.position - total.position >= len(total.sentence):
+                break
+            if set(_NEW_PREDICATE.findall(part.clause)) - set(_NEW_PREDICATE.findall(total.clause)):
+                break  # "收到申请7件，其中上年结转1件；办结6件": another statement, not a part
+            if part.unit == total.unit:
+                parts.append(j)
         if len(parts) < 2:
             continue
         word = marker.group(1)

@@ -49,9 +49,9 @@ def structured_readings(tables: list[Table], specs: tuple[TableSpec, ...]) -> li
                 cursors[spec.id] = index + 1
                 spec_row = spec.rows[index]
                 keys = spec_row.keys
-                if spec.id == "legacy" and len(values) >= 2:
+                if spec.id == "legacy" and len(_fit(values, 2)) >= 2:
                     keys = (keys[0], keys[0] + CUMULATIVE)
-                    values = values[:2]
+                values = _fit(values, len(keys))
                 readings.append(_reading(spec, spec_row, keys, values, atomic=True))
                 break
     return readings
@@ -65,6 +65,13 @@ def _split_row(cells: list[str]) -> tuple[str, list[str]]:
     label = " ".join(c.strip() for c in cells[:cut] if c.strip())
     values = [c.strip() for c in cells[cut:]]
     return label, values
+
+
+def _fit(values: list[str], width: int) -> list[str]:
+    """Drop the blank cells a short row leaves at its end when the grid is wider than the row."""
+    while len(values) > width and not values[-1]:
+        values = values[:-1]
+    return values
 
 
 def _match_row(spec: TableSpec, label: str, start: int) -> int | None:
