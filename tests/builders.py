@@ -15,9 +15,12 @@ The agency and everything it is said to have done are fictional (示例市科学
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import random
+import re
+import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -28,15 +31,16 @@ from docx.shared import Pt
 __all__ = [
     "AGENCY",
     "LAYOUTS",
+    "YEARS",
     "Layout",
     "Statement",
     "Sum",
-    "YEARS",
     "consistent_figures",
     "keys_of",
     "next_year_figures",
     "prose_statements",
     "render",
+    "rows_of",
     "sums",
     "write_report",
 ]
@@ -149,6 +153,15 @@ def keys_of(fmt: str) -> list[str]:
     return t2 + t3 + T4_KEYS
 
 
+def rows_of(fmt: str) -> list[tuple[str, ...]]:
+    """The keys of each printed table row (表四's data row is one row of fifteen)."""
+    if fmt == "legacy":
+        return [(f"legacy.{k}", f"legacy.{k}{CUMULATIVE}") for k, _, _ in LEGACY_ROWS]
+    t2 = [tuple(f"t2.{row}.{col}" for col, _ in cols) for _, cols, rows in T2_GROUPS[fmt] for row, _ in rows]
+    t3 = [tuple(f"t3.{rid}.{col}" for col, _ in T3_COLUMNS) for rid, _ in T3_ROWS[fmt]]
+    return t2 + t3 + [tuple(T4_KEYS)]
+
+
 @dataclass(frozen=True)
 class Sum:
     """sum(left) == sum(right), checked by the validator rule `rule` (formats.md §4)."""
@@ -248,8 +261,8 @@ def _t3_figures(fmt: str, rng: random.Random, carried_in: dict[str, int] | None)
         c_in = carried_in[col] if carried_in is not None else _small(rng, 0.8, 12)
         c_out = _small(rng, 0.8, 12)
         if c_in > handled + c_out:  # 新收 cannot be negative: more was done this year
-            f[f"t3.granted.{col}"] += c_in - handled - c_out
-            handled = c_in + c_out
+            f[f"t3.granted.{col}"] += c_in - c_out - handled
+            handled = c_in - c_out
         f |= {f"t3.handled.{col}": handled, f"t3.carried_in.{col}": c_in, f"t3.carried_out.{col}": c_out}
         f[f"t3.new.{col}"] = handled + c_out - c_in
     for rid, _ in T3_ROWS[fmt]:
@@ -300,7 +313,11 @@ def next_year_figures(prior: Figures, seed: int) -> Figures:
     carried = {c: prior[f"t3.carried_out.{c}"] for c in T3_PARTS}
     f = consistent_figures("gb2021", seed, carried_in=carried)  # type: ignore[arg-type]
     for row in ("regulations", "normative"):
-        f[f"t2.{row}.in_force"] = prior[f"t2.{row}.in_force"] + f[f"t2.{row}.issued"] - f[f"t2.{row}.repealed"]
+        before = prior[f"t2.{row}.in_force"]
+        f[f"t2.{row}.repealed"] = min(f[f"t2.{row}.repealed"], before)  # only what was in force can go
+        if row == "regulations":  # stay single digits (see _t2_figures)
+            f["t2.regulations.issued"] = min(f["t2.regulations.issued"], 9 - before + f["t2.regulations.repealed"])
+        f[f"t2.{row}.in_force"] = before + f[f"t2.{row}.issued"] - f[f"t2.{row}.repealed"]
     for group, _ in T4_GROUPS:
         short = prior[f"t4.{group}.pending"] - f[f"t4.{group}.total"]
         if short > 0:
@@ -372,8 +389,10 @@ def _sections(fmt: str, year: int, statements: list[Statement]) -> tuple[list[st
     period = f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
     if fmt == "legacy":
         preamble = [
-            f"本报告根据《中华人民共和国政府信息公开条例》第三十二条的要求，由{AGENCY}编制。{period}"
-            "本报告中的机构、事项和数字均为测试用的虚构内容。"
+            (
+                f"本报告根据《中华人民共和国政府信息公开条例》第三十二条的要求，由{AGENCY}编制。{period}"
+                "本报告中的机构、事项和数字均为测试用的虚构内容。"
+            )
         ]
         return preamble, [
             _Section("一、主动公开政府信息情况", [
@@ -391,8 +410,10 @@ def _sections(fmt: str, year: int, statements: list[Statement]) -> tuple[list[st
             _Section("附表", [], table="legacy"),
         ]
     preamble = [
-        f"本报告根据《中华人民共和国政府信息公开条例》和政府信息公开工作年度报告格式的要求，由{AGENCY}编制。"
-        f"{period}本报告中的机构、事项和数字均为测试用的虚构内容。"
+        (
+            f"本报告根据《中华人民共和国政府信息公开条例》和政府信息公开工作年度报告格式的要求，由{AGENCY}编制。"
+            f"{period}本报告中的机构、事项和数字均为测试用的虚构内容。"
+        )
     ]
     active = ["示例局通过门户网站公开虚构的示例科技项目、资金和政策信息，主动公开情况见下表。"]
     if fmt == "gb2021":
@@ -502,8 +523,12 @@ def _flat(grid: list[list[str]]) -> list[list[str]]:
     return [["" if c in (MERGE_LEFT, MERGE_UP) else c for c in row] for row in grid]
 
 
-def _one_label_column(fmt: str, table: str, figures: Figures) -> list[list[list[str]]]:
-    """Tables with the row label in one cell (the formats.md label as written): Markdown, Excel."""
+def _simple_tables(fmt: str, table: str, figures: Figures, merged_labels: bool) -> list[list[list[str]]]:
+    """Tables without merged cells, for Markdown and Excel: the row label in one cell (the formats.md
+    label as written), or with `merged_labels` 表三's three label columns as the template has them,
+    the positions a merged label covered left blank (what Excel copies and converters write)."""
+    if table == "t3" and merged_labels:
+        return [_flat(_t3_grid(fmt, figures))]
     if table == "t2":
         return [_flat(g) for g in _t2_grids(fmt, figures)]
     if table == "t4":
@@ -549,21 +574,23 @@ def render(
     year: int | None = None,
     statements: list[Statement] | None = None,
     received: str = "new",
+    merged_labels: bool = False,
 ) -> bytes:
     """The report's file content. `statements` default to what `figures` say; pass the original
-    report's to render a changed table under unchanged prose."""
+    report's to render a changed table under unchanged prose. `merged_labels`: for the Markdown and
+    Excel layouts, 表三 with the template's three label columns (see `_simple_tables`)."""
     spec = LAYOUTS[layout]
     year = year or YEARS[spec.fmt]
     if statements is None:
         statements = prose_statements(spec.fmt, figures, received=received)
-    preamble, sections = _sections(spec.fmt, year, statements)
     if spec.suffix == ".docx":
-        return _docx(spec.fmt, year, figures, preamble, sections)
+        return _docx(spec.fmt, year, figures, statements)
+    preamble, sections = _sections(spec.fmt, year, statements)
     if spec.suffix == ".html":
         return _html(spec.fmt, year, figures, preamble, sections)
     if layout == "gb2021-run-together":
         return _run_together(spec.fmt, year, figures, preamble, sections).encode("utf-8")
-    return _text(spec, year, figures, preamble, sections).encode("utf-8")
+    return _text(spec, year, figures, preamble, sections, merged_labels).encode("utf-8")
 
 
 def write_report(directory: Path, layout: str, figures: Figures, name: str = "report", **kwargs: object) -> Path:
@@ -575,7 +602,9 @@ def write_report(directory: Path, layout: str, figures: Figures, name: str = "re
 # Markdown (pipe tables) and a .txt report with tables pasted from Excel (tab-separated).
 
 
-def _text(spec: Layout, year: int, figures: Figures, preamble: list[str], sections: list[_Section]) -> str:
+def _text(
+    spec: Layout, year: int, figures: Figures, preamble: list[str], sections: list[_Section], merged_labels: bool
+) -> str:
     markdown = spec.suffix == ".md"
     lines = [f"# {_title(year)}" if markdown else _title(year), ""]
     lines += [p for para in preamble for p in (para, "")]
@@ -587,7 +616,7 @@ def _text(spec: Layout, year: int, figures: Figures, preamble: list[str], sectio
         if section.table == "legacy":
             tables = [_flat(g) for g in _legacy_grids(figures, year)]
         else:
-            tables = _one_label_column(spec.fmt, section.table, figures)
+            tables = _simple_tables(spec.fmt, section.table, figures, merged_labels)
         for table in tables:
             lines += (_pipe_table(table) if markdown else ["\t".join(row) for row in table]) + [""]
     return "\n".join(lines)
@@ -629,9 +658,36 @@ def _run_together(fmt: str, year: int, figures: Figures, preamble: list[str], se
 
 
 # Word: real tables with merged cells.
+#
+# python-docx takes a third of a second to build 表三's merged cells, so the document is built once
+# per format and year with a placeholder in every figure's cell and sentence, and each report
+# fills the placeholders in `word/document.xml`.
 
 
-def _docx(fmt: str, year: int, figures: Figures, preamble: list[str], sections: list[_Section]) -> bytes:
+def _slot(name: str) -> str:
+    return f"[[{name}]]"
+
+
+def _docx(fmt: str, year: int, figures: Figures, statements: list[Statement]) -> bytes:
+    values = {_slot(k): _cell(figures.get(k)) for k in keys_of(fmt)}
+    values |= {_slot(f"s{i}"): str(s.value) for i, s in enumerate(statements)}
+    template = _docx_template(fmt, year, tuple(s.text for s in statements))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(template)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "word/document.xml":
+                xml = re.sub(r"\[\[[^\]]+\]\]", lambda m: html.escape(values[m.group(0)]), data.decode("utf-8"))
+                data = xml.encode("utf-8")
+            target.writestr(entry, data)
+    return out.getvalue()
+
+
+@functools.cache
+def _docx_template(fmt: str, year: int, texts: tuple[str, ...]) -> bytes:
+    slots = {k: _slot(k) for k in keys_of(fmt)}
+    statements = [Statement(text, _slot(f"s{i}"), ()) for i, text in enumerate(texts)]  # type: ignore[arg-type]
+    preamble, sections = _sections(fmt, year, statements)
     document = docx.Document()
     document.add_heading(_title(year), level=1)
     for para in preamble:
@@ -644,15 +700,27 @@ def _docx(fmt: str, year: int, figures: Figures, preamble: list[str], sections: 
         for para in section.paragraphs:
             document.add_paragraph(para)
         if section.table == "t2":
-            for grid in _t2_grids(fmt, figures):
+            for grid in _t2_grids(fmt, slots):  # type: ignore[arg-type]
                 _word_table(document, grid)
         elif section.table == "t3":
-            _word_table(document, _t3_grid(fmt, figures))
+            _word_table(document, _t3_grid(fmt, slots))  # type: ignore[arg-type]
         elif section.table == "t4":
-            _word_table(document, _t4_grid(figures))
+            _word_table(document, _t4_grid(slots))  # type: ignore[arg-type]
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _word_table(document: docx.document.Document, grid: list[list[str]]) -> None:
+    width = max(len(r) for r in grid)
+    table = document.add_table(rows=len(grid), cols=width)
+    table.style = "Table Grid"
+    cells = table._cells  # once: `table.cell()` walks the whole table on every call
+    for top, left, bottom, right, text in _spans(grid):
+        cell = cells[top * width + left]
+        if (bottom, right) != (top, left):
+            cell = cell.merge(cells[bottom * width + right])
+        cell.text = text
 
 
 def _spans(grid: list[list[str]]) -> list[tuple[int, int, int, int, str]]:
@@ -670,16 +738,6 @@ def _spans(grid: list[list[str]]) -> list[tuple[int, int, int, int, str]]:
                 bottom += 1
             out.append((r, c, bottom, right, text))
     return out
-
-
-def _word_table(document: docx.document.Document, grid: list[list[str]]) -> None:
-    table = document.add_table(rows=len(grid), cols=max(len(r) for r in grid))
-    table.style = "Table Grid"
-    for top, left, bottom, right, text in _spans(grid):
-        cell = table.cell(top, left)
-        if (bottom, right) != (top, left):
-            cell = cell.merge(table.cell(bottom, right))
-        cell.text = text
 
 
 # A web page: GBK, tables with rowspan/colspan.

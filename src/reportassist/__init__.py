@@ -11,6 +11,7 @@ from reportassist.settings import Settings, get_settings
 from reportassist.validation import RULES, Finding, Location, ValidationResult, validate
 
 __all__ = [
+    "RULES",
     "Breakdown",
     "Document",
     "FigureSource",
@@ -20,7 +21,6 @@ __all__ = [
     "Location",
     "Meta",
     "ProseFigure",
-    "RULES",
     "ReadingNote",
     "Report",
     "ReportAssistError",

@@ -6,7 +6,7 @@ import json
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -66,7 +66,7 @@ def parse(file: FileArg, as_json: JsonOpt = False) -> None:
 def validate_command(
     file: FileArg,
     prior: Annotated[
-        Optional[Path], typer.Option("--prior", help="上一年度的报告，用于跨年度核对（上年结转、现行有效件数等）")
+        Path | None, typer.Option("--prior", help="上一年度的报告，用于跨年度核对（上年结转、现行有效件数等）")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ReportAssistError", "InputError", "InternalError"]
+__all__ = ["InputError", "InternalError", "ReportAssistError"]
 
 
 class ReportAssistError(Exception):

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Iterator, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 __all__ = [
-    "ReportFormat",
-    "Value",
-    "Meta",
-    "Section",
-    "FigureSource",
-    "ProseFigure",
     "Breakdown",
+    "FigureSource",
+    "Meta",
+    "ProseFigure",
     "ReadingNote",
     "Report",
+    "ReportFormat",
+    "Section",
+    "Value",
 ]
 
 ReportFormat = Literal["legacy", "gb2019", "gb2021"]

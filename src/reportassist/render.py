@@ -13,7 +13,7 @@ from reportassist.schema import SECTIONS, name_of, tables_for
 from reportassist.validation import ValidationResult
 from reportassist.validation.context import fmt_value
 
-__all__ = ["print_report", "print_findings"]
+__all__ = ["print_findings", "print_report"]
 
 _FORMAT_NAMES = {"legacy": "旧版（2008 年条例）", "gb2019": "2019 年版", "gb2021": "2021 年版"}
 

@@ -12,24 +12,24 @@ from dataclasses import dataclass, field
 from reportassist.model import ReportFormat
 
 __all__ = [
-    "SECTIONS",
+    "CUMULATIVE",
     "REQUIRED_SECTIONS",
+    "SECTIONS",
+    "T3_COLUMNS",
+    "T4_COLUMNS",
+    "T4_GROUPS",
+    "TABLES",
+    "CellName",
+    "Constraint",
     "RowSpec",
     "TableSpec",
-    "Constraint",
-    "TABLES",
-    "T3_COLUMNS",
-    "T4_GROUPS",
-    "T4_COLUMNS",
-    "format_for_year",
-    "tables_for",
-    "keys_for",
     "constraints_for",
-    "CUMULATIVE",
-    "CellName",
-    "name_of",
+    "format_for_year",
+    "keys_for",
     "label_of",
+    "name_of",
     "table_of_key",
+    "tables_for",
 ]
 
 # Canonical sections: id -> Chinese name used in messages.

@@ -47,7 +47,7 @@ def parse_document(document: Document) -> Report:
 
     if fmt is not None:
         hints = [
-            Hint(readings=r, value=f.value)
+            Hint(readings=r, value=f.value, text=f.clause)
             for f in report.prose_figures
             if not f.approximate and (r := readings_for(f, fmt))
         ]

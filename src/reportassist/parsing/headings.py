@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["HeadingMatch", "match_heading", "canonical_of", "split_inline_headings"]
+__all__ = ["HeadingMatch", "canonical_of", "match_heading", "split_inline_headings"]
 
 _CN_NUM = "一二三四五六七八九十"
 _L1 = re.compile(rf"^\s*([{_CN_NUM}]+)\s*[、.．]\s*")
@@ -82,10 +82,8 @@ def _split_title(text: str, start: int, level: int, marked: bool) -> HeadingMatc
     rest = body[end.end() :].strip() if body[end.start()] != " " else body[end.start() :].strip()
     if level == 3 and ("；" in body[: end.start() + 1] or "（" in title_part and "）" not in title_part):
         return None
-    if body[end.start()] in "：:" and (len(title_part) > 15 or "（" in title_part):
-        # "（网址：…" is a parenthesis, not the end of a title
-        if not marked:
-            return None
+    if body[end.start()] in "：:" and (len(title_part) > 15 or "（" in title_part) and not marked:
+        return None  # "（网址：…" is a parenthesis, not the end of a title
     if not title_part or len(title_part) > limit:
         return HeadingMatch(level, text.strip().rstrip("。"), "") if marked else None
     if not rest and level == 3 and not marked:

@@ -10,7 +10,7 @@ from reportassist.model import Meta, ReportFormat
 from reportassist.readers.base import Paragraph, Table
 from reportassist.schema import format_for_year
 
-__all__ = ["detect_meta", "detect_format"]
+__all__ = ["detect_format", "detect_meta"]
 
 _TITLE = re.compile(r"(\d{4})\s*年\s*度?\s*(?:的)?\s*政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*(?:年度)?报告")
 _FIELD = re.compile(r"^\s*(标题|发布时间|发布日期|成文日期|文号|发布机构)\s*[:：]\s*(.*)$")

@@ -71,8 +71,8 @@ def _around(text: str, index: int, boundary: re.Pattern[str], floor: int = 0) ->
     for m in boundary.finditer(text, 0, index):
         start = m.end()
     start = max(start, floor)
-    m = boundary.search(text, index)
-    end = m.start() if m else len(text)
+    after = boundary.search(text, index)
+    end = after.start() if after else len(text)
     return text[start:end].strip(), start + (len(text[start:end]) - len(text[start:end].lstrip()))
 
 

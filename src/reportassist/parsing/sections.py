@@ -6,7 +6,7 @@ from reportassist.model import Section
 from reportassist.parsing.headings import canonical_of, match_heading, split_inline_headings
 from reportassist.readers.base import Block, Paragraph
 
-__all__ = ["PREAMBLE", "restore_headings", "build_sections"]
+__all__ = ["PREAMBLE", "build_sections", "restore_headings"]
 
 PREAMBLE = "preamble"
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 from reportassist.model import ReadingNote, Value
 from reportassist.schema import Constraint, RowSpec
 
-__all__ = ["RowReading", "Hint", "Cell", "tokenize", "leading_values", "is_value_text", "parse_value", "solve"]
+__all__ = ["Cell", "Hint", "RowReading", "is_value_text", "leading_values", "parse_value", "solve", "tokenize"]
 
 Cell = tuple[Value | None, str]  # the value (None: absent) and the text it was read from
 Candidate = tuple[Cell, ...]
@@ -54,6 +54,7 @@ class Hint:
 
     readings: tuple[tuple[str, ...], ...]
     value: Value
+    text: str  # the clause that states it, for messages
 
 
 def is_value_text(text: str) -> bool:
@@ -154,13 +155,14 @@ def _holds(constraint: Constraint, values: dict[str, Value | None]) -> bool | No
 
 
 def _hint_holds(hint: Hint, values: dict[str, Value | None]) -> bool | None:
-    seen = False
+    """True when a reading matches; False only when every reading is known and none matches."""
+    unknown = False
     for keys in hint.readings:
-        if all(values.get(k) is not None for k in keys):
-            seen = True
-            if sum(values[k] for k in keys) == hint.value:  # type: ignore[misc]
-                return True
-    return False if seen else None
+        if any(values.get(k) is None for k in keys):
+            unknown = True
+        elif sum(values[k] for k in keys) == hint.value:  # type: ignore[misc]
+            return True
+    return None if unknown else False
 
 
 def solve(
@@ -277,11 +279,28 @@ def _settle_jointly(
                 notes.append(_unsatisfiable_note(reading, broken, choice))
             continue
         options = sorted({c for c in (choices or cands)}, key=lambda c: [str(x[1]) for x in c])
+        stated = _contradicted_hints(reading, options, fixed, hints)
         if broken is not None:
             notes.append(_unsatisfiable_note(reading, broken, None, options))
+        elif stated:
+            notes.append(_prose_conflict_note(reading, options, stated))
         else:
             notes.append(_ambiguous_note(reading, options))
     return notes
+
+
+def _contradicted_hints(
+    reading: RowReading, options: list[Candidate], fixed: dict[str, Cell], hints: list[Hint]
+) -> list[Hint]:
+    """The prose figures about this row when no split agrees with all of them, else []."""
+    touched = set(reading.keys)
+    relevant = [h for h in hints if any(touched & set(r) for r in h.readings)]
+    base = {k: cell[0] for k, cell in fixed.items()}
+    for cand in options:
+        values = {**base, **_as_values(reading, cand)}
+        if all(_hint_holds(h, values) is not False for h in relevant):
+            return []
+    return relevant
 
 
 def _values_text(cand: Candidate) -> str:
@@ -324,6 +343,18 @@ def _unsatisfiable_note(
         why,
         rule=broken.rule,
         candidates=[[cell[0] for cell in c] for c in (options or [])[:20]],
+    )
+
+
+def _prose_conflict_note(reading: RowReading, options: list[Candidate], stated: list[Hint]) -> ReadingNote:
+    said = "、".join(f"“{h.text}”" for h in stated)
+    return _note(
+        "unsatisfiable",
+        reading,
+        f"单元格边界已丢失，可拆分为 {len(options)} 种（{'、'.join(_values_text(c) for c in options[:6])}），"
+        f"但无论如何拆分，都与正文{said}不能全部相符，该行数字暂按缺失处理，请核对表格与正文",
+        rule="text.table_mismatch",
+        candidates=[[cell[0] for cell in c] for c in options[:20]],
     )
 
 

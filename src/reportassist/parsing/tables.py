@@ -9,7 +9,7 @@ from reportassist.parsing.splitting import RowReading, is_value_text, leading_va
 from reportassist.readers.base import Table
 from reportassist.schema import CUMULATIVE, RowSpec, TableSpec
 
-__all__ = ["TABLE_NAMES", "InlineTables", "structured_readings", "inline_readings"]
+__all__ = ["TABLE_NAMES", "InlineTables", "inline_readings", "structured_readings"]
 
 TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
 
@@ -68,7 +68,10 @@ def _split_row(cells: list[str]) -> tuple[str, list[str]]:
 
 
 def _fit(values: list[str], width: int) -> list[str]:
-    """Drop the blank cells a short row leaves at its end when the grid is wider than the row."""
+    """Drop blank cells that are no figures: before the first, left by a label merged across
+    columns, and after the last, when the grid is wider than the row."""
+    while len(values) > width and not values[0]:
+        values = values[1:]
     while len(values) > width and not values[-1]:
         values = values[:-1]
     return values

@@ -12,7 +12,7 @@ from reportassist.readers.pdf import PdfReader
 from reportassist.readers.text import TextReader
 from reportassist.settings import get_settings
 
-__all__ = ["Block", "Document", "Paragraph", "Reader", "Table", "READERS", "read_document", "read_bytes"]
+__all__ = ["READERS", "Block", "Document", "Paragraph", "Reader", "Table", "read_bytes", "read_document"]
 
 READERS: tuple[Reader, ...] = (DocxReader(), PdfReader(), HtmlReader(), TextReader())
 

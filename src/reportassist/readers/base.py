@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-__all__ = ["Paragraph", "Table", "Block", "Document", "Reader"]
+__all__ = ["Block", "Document", "Paragraph", "Reader", "Table"]
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,11 @@ class Document:
 class Reader(Protocol):
     """One reader per input format: `kind` names it, `read` turns the file's bytes into blocks."""
 
-    kind: str
-    suffixes: tuple[str, ...]
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def suffixes(self) -> tuple[str, ...]: ...
 
     def sniff(self, data: bytes) -> bool:
         """True when the bytes look like this reader's format, whatever the file is called."""

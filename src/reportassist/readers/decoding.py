@@ -18,6 +18,7 @@ def decode_text(data: bytes, path: Path) -> str:
     """Decode a text file, or raise `InputError` when the bytes are not text at all."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    text: str | None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text = data.decode("utf-16")
     else:

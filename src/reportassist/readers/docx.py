@@ -36,8 +36,8 @@ from reportassist.readers.whitespace import tidy_text
 
 __all__ = ["DocxReader"]
 
-_HEADING_STYLE = re.compile(r"^(?:heading\s*\d|title$|标题)", re.I)
-_TOC_STYLE = re.compile(r"^(?:toc\s*\d|toc heading|目录)", re.I)
+_HEADING_STYLE = re.compile(r"^(?:heading\s*\d|title$|标题)", re.IGNORECASE)
+_TOC_STYLE = re.compile(r"^(?:toc\s*\d|toc heading|目录)", re.IGNORECASE)
 _WRAPPERS = {qn("w:sdt"), qn("w:sdtContent"), qn("w:customXml")}  # containers that only wrap body content
 _BOLD_HEADING_MAX_CHARS = 80
 _VISIBLE_RUNS = ".//w:r[not(ancestor::w:txbxContent)]"  # text boxes float outside the reading order

@@ -24,7 +24,7 @@ __all__ = ["HtmlReader"]
 
 _SNIFF_MARKERS = ("<html", "<!doctype html", "<body", "<table", "<p>", "<p ", "<div")
 _DECLARED_CHARSET = re.compile(
-    rb"""(?:<meta[^>]*?charset|<\?xml[^>]*?encoding)\s*=\s*["']?\s*([\w.:-]+)""", re.I
+    rb"""(?:<meta[^>]*?charset|<\?xml[^>]*?encoding)\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE
 )
 _MAX_REPLACED = 0.01  # share of undecodable characters tolerated in a page that declares its charset
 # GBK and GB2312 pages routinely contain characters only GB18030 (their superset) defines.
@@ -43,7 +43,7 @@ _BLOCKS = {
 _BOLD = {"b", "strong"}
 _BOLD_HEADING_MAX_CHARS = 80
 _TEXT_BLOCKS = {"p", "div", "li", "blockquote", "pre", "dd", "dt"}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
 

@@ -25,15 +25,15 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from reportassist.errors import InputError
 from reportassist.readers.base import Block, Document, Table
-from reportassist.readers.whitespace import tidy_text
 from reportassist.readers.text import blocks_from_text
+from reportassist.readers.whitespace import tidy_text
 
 __all__ = ["PdfReader"]
 
 _BOMS_AND_SPACE = b"\xef\xbb\xbf \t\r\n\x00"
 # "3", "- 3 -", "— 3 —", "第3页", "第 3 页 共 10 页", "3/10": a running page number, not content.
 _PAGE_NUMBER = re.compile(r"^[—\-–－\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:(?:/|共)\s*\d{1,4}\s*页?)?[—\-–－\s]*$")
-_BOLD_FONT = re.compile(r"bold|black|heavy|hei|xbs|xiaobiaosong", re.I)
+_BOLD_FONT = re.compile(r"bold|black|heavy|hei|xbs|xiaobiaosong", re.IGNORECASE)
 _HEADING_SIZE_STEP = 1.5  # points above the body size that make a line a heading
 _HEADING_MAX_CHARS = 80
 

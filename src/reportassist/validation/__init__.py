@@ -9,7 +9,7 @@ from reportassist.validation.context import Context
 from reportassist.validation.findings import Finding, Location, Severity, ValidationResult
 from reportassist.validation.rules import RULES, Rule
 
-__all__ = ["validate", "RULES", "Rule", "Finding", "Location", "Severity", "ValidationResult"]
+__all__ = ["RULES", "Finding", "Location", "Rule", "Severity", "ValidationResult", "validate"]
 
 _KNOWN_RULES = {rule.id for rule in RULES}
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from reportassist.schema import T3_COLUMNS, T4_GROUPS, label_of
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Finding, Location
 
-__all__ = ["check_prior_year", "check_carried_in", "check_in_force", "check_pending", "check_gb2019_items"]
+__all__ = ["check_carried_in", "check_gb2019_items", "check_in_force", "check_pending", "check_prior_year"]
 
 
 def _gb(ctx: Context) -> bool:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Severity", "Location", "Finding", "ValidationResult"]
+__all__ = ["Finding", "Location", "Severity", "ValidationResult"]
 
 Severity = Literal["error", "warning"]
 

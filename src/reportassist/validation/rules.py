@@ -6,15 +6,15 @@ findings that a check emits when its operands are missing are always warnings.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable, Iterator
 
 from reportassist.validation import cross_year, structure, tables, text
 from reportassist.validation.context import Context
 from reportassist.validation.findings import Finding, Severity
 
-__all__ = ["Rule", "RULES"]
+__all__ = ["RULES", "Rule"]
 
 
 @dataclass(frozen=True)

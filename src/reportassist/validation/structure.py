@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from reportassist.schema import REQUIRED_SECTIONS, SECTIONS, format_for_year
 from reportassist.validation.context import Context
 from reportassist.validation.findings import Finding, Location
 
-__all__ = ["check_sections", "check_format", "check_fees_statement", "check_overview_length"]
+__all__ = ["check_fees_statement", "check_format", "check_overview_length", "check_sections"]
 
 _FORMAT_NAMES = {
     "legacy": "旧版格式（2008 年条例第三十二条）",

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Iterator
 
-from reportassist.schema import CUMULATIVE, Constraint, name_of, label_of, tables_for
+from reportassist.model import Value
+from reportassist.schema import CUMULATIVE, Constraint, label_of, name_of, tables_for
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Finding, Location
 
-__all__ = ["check_constraints", "check_non_negative", "check_total_public", "check_absent"]
+__all__ = ["check_absent", "check_constraints", "check_non_negative", "check_total_public"]
 
 _TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
 
@@ -24,9 +25,8 @@ def _term_name(key: str, constraint: Constraint) -> str:
     return name.row
 
 
-def _sum_text(keys: tuple[str, ...], values: dict[str, object], constraint: Constraint) -> str:
-    terms = " + ".join(f"{_term_name(k, constraint)} {fmt_value(values[k])}" for k in keys)  # type: ignore[arg-type]
-    return terms
+def _sum_text(keys: tuple[str, ...], values: dict[str, Value | None], constraint: Constraint) -> str:
+    return " + ".join(f"{_term_name(k, constraint)} {fmt_value(values[k])}" for k in keys)
 
 
 def check_constraints(ctx: Context, rule: str) -> Iterator[Finding]:
@@ -42,8 +42,8 @@ def check_constraints(ctx: Context, rule: str) -> Iterator[Finding]:
             values = {k: figures.get(k) for k in c.keys}
             if any(v is None for v in values.values()):
                 continue  # reported once per blank cell by figure.absent
-            left = sum(values[k] for k in c.left)  # type: ignore[misc]
-            right = sum(values[k] for k in c.right)  # type: ignore[misc]
+            left: Value = sum(values[k] for k in c.left)  # type: ignore[misc]
+            right: Value = sum(values[k] for k in c.right)  # type: ignore[misc]
             if left == right:
                 continue
             yield Finding(
@@ -54,8 +54,9 @@ def check_constraints(ctx: Context, rule: str) -> Iterator[Finding]:
             )
 
 
-def _constraint_message(c: Constraint, values: dict, left: object, right: object) -> str:
-    diff = fmt_value(abs(left - right))  # type: ignore[operator]
+def _constraint_message(c: Constraint, values: dict[str, Value | None], left: Value, right: Value) -> str:
+    gap: Value = abs(left - right)  # type: ignore[assignment]
+    diff = fmt_value(gap)
     lhs = _sum_text(c.left, values, c)
     rhs = _sum_text(c.right, values, c)
     if c.rule == "t3.balance":

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from difflib import SequenceMatcher
-from typing import Iterator
 
+from reportassist.model import Value
 from reportassist.parsing.readings import readings_for
 from reportassist.schema import label_of
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Finding, Location
 
-__all__ = ["check_table_mismatch", "check_breakdowns", "check_year_period", "check_year_stale", "check_placeholders", "check_repeated"]
+__all__ = ["check_breakdowns", "check_placeholders", "check_repeated", "check_table_mismatch", "check_year_period", "check_year_stale"]
 
 _PERIOD = re.compile(
     r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]{0,8}?(?:至|到|—|-)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日"
@@ -53,16 +54,17 @@ def check_breakdowns(ctx: Context) -> Iterator[Finding]:
         parts = [figures[i] for i in b.parts]
         if total.approximate or any(p.approximate for p in parts):
             continue
-        added = sum(p.value for p in parts)
+        added: Value = sum(p.value for p in parts)
         if added == total.value or (added < total.value and not b.exhaustive):
             continue
+        gap: Value = abs(added - total.value)  # type: ignore[assignment]
         terms = " + ".join(fmt_value(p.value) for p in parts)
         yield Finding(
             rule="text.breakdown_sum",
             severity="error",
             message=(
                 f"“{total.sentence}”：总数写的是 {fmt_value(total.value)}{total.unit}，"
-                f"但各分项之和为 {terms} = {fmt_value(added)}{total.unit}，相差 {fmt_value(abs(added - total.value))}。"
+                f"但各分项之和为 {terms} = {fmt_value(added)}{total.unit}，相差 {fmt_value(gap)}。"
             ),
             location=Location(section=total.section, sentence=total.sentence, position=total.position),
         )
