@@ -137,3 +137,11 @@ def test_findings_carry_a_location(tmp_path: Path) -> None:
     assert finding.location.keys == ["t3.handled.total"]
     assert finding.location.section == "一、总体情况 / （一）主动公开"
     assert "6" in finding.message and "5件" in finding.message
+
+
+def test_prose_against_a_blank_cell_is_not_checked_silently(tmp_path: Path) -> None:
+    text = changed("| （七）总计 | 5 | 1 | 0 | 0 | 0 | 0 | 6 |", "| （七）总计 | 5 | 1 | 0 | 0 | 0 | 0 | / |")
+    result = validate(parse(tmp_path, text))
+    messages = [f.message for f in result.findings if f.rule == "figure.absent"]
+    assert any("正文“办结6件”" in m and "无法核对" in m for m in messages), messages
+    assert result.ok

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from reportassist.model import Report, Value
+from reportassist.schema import label_of
 from reportassist.settings import Settings
+from reportassist.validation.findings import Finding, Location
 
 __all__ = ["Context", "fmt_value"]
 
@@ -35,6 +37,26 @@ class Context:
     @property
     def year(self) -> int | None:
         return self.report.meta.year
+
+    def absent(self, check: str, keys: list[str], prior_keys: list[str] | None = None) -> Finding | None:
+        """`figure.absent` for a check whose operands are blank in a table that is there.
+
+        None when no operand is blank: either all are given, or a whole table is missing, which
+        `figure.absent` reports once for the table.
+        """
+        blank = [label_of(k) for k in keys if k in self.report.figures and self.report.figures[k] is None]
+        if self.prior is not None:
+            blank += [
+                f"上年报告{label_of(k)}" for k in prior_keys or [] if k in self.prior.figures and self.prior.figures[k] is None
+            ]
+        if not blank:
+            return None
+        return Finding(
+            rule="figure.absent",
+            severity="warning",
+            message=f"{check}无法核对：{'、'.join(blank)}空缺或无法确定（空缺不等于 0）。",
+            location=Location(keys=[*keys, *(prior_keys or [])]),
+        )
 
 
 def fmt_value(value: Value | None) -> str:

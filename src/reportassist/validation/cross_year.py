@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reportassist.schema import T3_COLUMNS, T4_GROUPS, label_of
+from reportassist.schema import T3_COLUMNS, T4_GROUPS
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Finding, Location
 
@@ -13,15 +13,6 @@ __all__ = ["check_carried_in", "check_gb2019_items", "check_in_force", "check_pe
 
 def _gb(ctx: Context) -> bool:
     return ctx.prior is not None and {ctx.report.meta.format, ctx.prior.meta.format} <= {"gb2019", "gb2021"}
-
-
-def _absent(keys: list[str], why: str) -> Finding:
-    return Finding(
-        rule="figure.absent",
-        severity="warning",
-        message=f"{why}所需的数字空缺：{'、'.join(keys)}，无法核对。",
-        location=Location(keys=keys),
-    )
 
 
 def check_prior_year(ctx: Context) -> Iterator[Finding]:
@@ -47,8 +38,8 @@ def check_carried_in(ctx: Context) -> Iterator[Finding]:
         this_key, prior_key = f"t3.carried_in.{col}", f"t3.carried_out.{col}"
         this, prior = ctx.report.figures.get(this_key), ctx.prior.figures.get(prior_key)
         if this is None or prior is None:
-            if this_key in ctx.report.figures or prior_key in ctx.prior.figures:
-                yield _absent([label_of(this_key), f"上年{label_of(prior_key)}"], f"“{col_label}”列上年结转的跨年核对")
+            if absent := ctx.absent(f"表三“{col_label}”列的上年结转", [this_key], [prior_key]):
+                yield absent
             continue
         if this != prior:
             yield Finding(
@@ -70,6 +61,8 @@ def check_in_force(ctx: Context) -> Iterator[Finding]:
         now, issued, repealed = (ctx.report.figures.get(k) for k in keys)
         before = ctx.prior.figures.get(f"t2.{row}.in_force")
         if None in (now, issued, repealed, before):
+            if absent := ctx.absent(f"表二“{name}”现行有效件数的跨年度关系", keys, [f"t2.{row}.in_force"]):
+                yield absent
             continue
         expected = before + issued - repealed  # type: ignore[operator]
         if now != expected:
@@ -92,7 +85,11 @@ def check_pending(ctx: Context) -> Iterator[Finding]:
     for group, name in T4_GROUPS:
         pending = ctx.prior.figures.get(f"t4.{group}.pending")
         total = ctx.report.figures.get(f"t4.{group}.total")
-        if not pending or total is None:
+        if total is None or pending is None:
+            if absent := ctx.absent(f"表四“{name}”上年未审结案件的去向", [f"t4.{group}.total"], [f"t4.{group}.pending"]):
+                yield absent
+            continue
+        if not pending:
             continue
         if total < pending:
             yield Finding(
@@ -120,6 +117,9 @@ def check_gb2019_items(ctx: Context) -> Iterator[Finding]:
         before = ctx.prior.figures.get(f"t2.{row}.prior_count")
         change = ctx.prior.figures.get(f"t2.{row}.change")
         if None in (now, before, change):
+            prior_keys = [f"t2.{row}.prior_count", f"t2.{row}.change"]
+            if absent := ctx.absent(f"表二“{name}”项目数量的跨年度关系", [f"t2.{row}.prior_count"], prior_keys):
+                yield absent
             continue
         expected = before + change  # type: ignore[operator]
         if now != expected:

@@ -31,7 +31,12 @@ def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
             values = [report.figures.get(k) for k in keys]
             if values and all(v is not None for v in values):
                 sums.append((keys, sum(values)))  # type: ignore[arg-type]
-        if not sums or any(total == figure.value for _, total in sums):
+        if not sums:
+            operands = sorted({k for reading in readings for k in reading})
+            if absent := ctx.absent(f"正文“{figure.clause}”与表格是否一致", operands):
+                yield absent
+            continue
+        if any(total == figure.value for _, total in sums):
             continue
         options = "，或".join(
             f"{fmt_value(total)}（{'+'.join(label_of(k) for k in keys)}）" if len(keys) <= 2 else f"{fmt_value(total)}（{len(keys)}项之和）"
