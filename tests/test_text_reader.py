@@ -95,3 +95,21 @@ def test_absent_is_not_zero(tmp_path: Path) -> None:
     for column, raw in (("commercial", "/"), ("social", "—"), ("legal", "")):
         assert report.figures[f"t3.new.{column}"] is None
         assert report.figure_sources[f"t3.new.{column}"].raw == raw
+
+
+def test_table_four_with_a_row_label_and_an_unknown_row(tmp_path: Path) -> None:
+    header = ["", "行政复议", "", "", "", "", "行政诉讼"] + [""] * 9
+    subheader = ["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉"] + [""] * 4 + ["复议后起诉"] + [""] * 4
+    data = ["件数", "1", "0", "0", "1", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]
+    table_three = [
+        "一、本年新收政府信息公开申请数量\t3\t1\t0\t0\t0\t0\t4",
+        "（八）退回重办\t1\t0\t0\t0\t0\t0\t1",
+    ]
+    lines = ["\t".join(header), "\t".join(subheader), "\t".join(data), "", *table_three]
+    path = tmp_path / "pasted.txt"
+    path.write_text("示例市科学技术局2023年度政府信息公开工作年度报告\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    report = read_report(path)
+    assert [report.figures[f"t4.review.{c}"] for c in ("upheld", "pending", "total")] == [1, 1, 2]
+    assert report.figures["t3.new.total"] == 4
+    (note,) = [n for n in report.notes if n.kind == "unrecognised"]
+    assert "（八）退回重办" in note.message and "未被读取" in note.message

@@ -9,7 +9,7 @@ from reportassist.parsing.meta import detect_meta
 from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
 from reportassist.parsing.readings import readings_for
 from reportassist.parsing.sections import build_sections, restore_headings
-from reportassist.parsing.splitting import Hint, solve
+from reportassist.parsing.splitting import Hint, RowReading, solve
 from reportassist.parsing.tables import inline_readings, structured_readings
 from reportassist.readers import Document, Paragraph, Table, read_document
 from reportassist.schema import tables_for
@@ -33,10 +33,11 @@ def parse_document(document: Document) -> Report:
     fmt = report.meta.format
 
     masked: list[tuple[int, int]] = []
-    readings = []
+    readings: list[RowReading] = []
     if fmt is not None:
         specs = tables_for(fmt)
-        readings = structured_readings(tables, specs)
+        readings, unplaced = structured_readings(tables, specs)
+        report.notes.extend(unplaced)
         found = {r.table for r in readings}
         inline = inline_readings(body, specs, skip=found)
         readings += inline.readings

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportassist.model import ReadingNote
 from reportassist.parsing.splitting import RowReading, is_value_text, leading_values, tokenize
 from reportassist.readers.base import Table
 from reportassist.schema import CUMULATIVE, RowSpec, TableSpec
@@ -24,37 +25,66 @@ def _place(spec: TableSpec, row: RowSpec) -> str:
     return f"{TABLE_NAMES[spec.id]}“{label}”行"
 
 
-def structured_readings(tables: list[Table], specs: tuple[TableSpec, ...]) -> list[RowReading]:
-    """Rows of real tables (Word, HTML, PDF, Markdown, pasted from Excel) matched to the official rows."""
+def structured_readings(
+    tables: list[Table], specs: tuple[TableSpec, ...]
+) -> tuple[list[RowReading], list[ReadingNote]]:
+    """Rows of real tables (Word, HTML, PDF, Markdown, pasted from Excel) matched to the official rows,
+    and a note for each row of figures in an official table that matches none of its rows."""
     readings: list[RowReading] = []
+    notes: list[ReadingNote] = []
     cursors = {spec.id: 0 for spec in specs}
     t4 = next((s for s in specs if s.id == "t4"), None)
     for table in tables:
         table_text = "".join(c for row in table.rows for c in row if c)
+        found_before = len(readings)
+        unplaced: list[tuple[str, list[str]]] = []
         for row in table.rows:
             label, values = _split_row([c for c in row if c is not None])
             if not values or not any(v.strip() for v in values):
                 continue
-            if not label:
-                if t4 is not None and "结果维持" in table_text and len(values) >= len(t4.rows[0].keys):
-                    spec_row = t4.rows[0]
-                    readings.append(_reading(t4, spec_row, spec_row.keys, values[: len(spec_row.keys)], atomic=True))
+            if t4 is not None and "结果维持" in table_text and len(_fit(values, len(t4.keys))) == len(t4.keys):
+                spec_row = t4.rows[0]
+                readings.append(_reading(t4, spec_row, spec_row.keys, _fit(values, len(t4.keys)), atomic=True))
                 continue
-            for spec in specs:
-                if spec.id == "t4":
-                    continue
-                index = _match_row(spec, label, cursors[spec.id])
-                if index is None:
-                    continue
-                cursors[spec.id] = index + 1
-                spec_row = spec.rows[index]
-                keys = spec_row.keys
-                if spec.id == "legacy" and len(_fit(values, 2)) >= 2:
-                    keys = (keys[0], keys[0] + CUMULATIVE)
-                values = _fit(values, len(keys))
-                readings.append(_reading(spec, spec_row, keys, values, atomic=True))
-                break
-    return readings
+            if not _place_row(label, values, specs, cursors, readings):
+                unplaced.append((label, values))
+        if len(readings) > found_before:
+            notes.extend(_unplaced_note(label, values) for label, values in unplaced)
+    return readings, notes
+
+
+def _place_row(
+    label: str, values: list[str], specs: tuple[TableSpec, ...], cursors: dict[str, int], readings: list[RowReading]
+) -> bool:
+    """Match a labelled row to the next official row it names, in template order; False if none."""
+    if not label:
+        return False
+    for spec in specs:
+        if spec.id == "t4":
+            continue
+        index = _match_row(spec, label, cursors[spec.id])
+        if index is None:
+            continue
+        cursors[spec.id] = index + 1
+        spec_row = spec.rows[index]
+        keys = spec_row.keys
+        if spec.id == "legacy" and len(_fit(values, 2)) >= 2:
+            keys = (keys[0], keys[0] + CUMULATIVE)
+        readings.append(_reading(spec, spec_row, keys, _fit(values, len(keys)), atomic=True))
+        return True
+    return False
+
+
+def _unplaced_note(label: str, values: list[str]) -> ReadingNote:
+    raw = " ".join(values)
+    shown = f"“{label}”" if label else "一行没有标题的数字"
+    return ReadingNote(
+        kind="unrecognised",
+        table="",
+        row=label,
+        raw=raw,
+        message=f"表格中{shown}（{raw}）对应不到年度报告格式中的任何一行，这些数字未被读取，请核对行标题。",
+    )
 
 
 def _split_row(cells: list[str]) -> tuple[str, list[str]]:
