@@ -8,7 +8,7 @@ that tests built on it check the package against the spec:
 * `consistent_figures(fmt, seed)`: random figures that satisfy every sum;
 * `prose_statements(fmt, figures)`: the table figures the prose states, with the readings the
   words allow (formats.md: "收到申请N件" is 新收 alone or 新收 + 上年结转);
-* `render(layout, figures, year=...)`: the report as the bytes of a .md/.docx/.html/.txt file.
+* `render(layout, figures, year=...)`: the report as the bytes of a .md/.docx/.html/.txt/.pdf file.
 
 The agency and everything it is said to have done are fictional (示例市科学技术局).
 """
@@ -27,6 +27,14 @@ from pathlib import Path
 
 import docx
 from docx.shared import Pt
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
+from reportlab.platypus import Paragraph as PdfParagraph
+from reportlab.platypus import Table as PdfTable
 
 __all__ = [
     "AGENCY",
@@ -563,6 +571,7 @@ LAYOUTS: dict[str, Layout] = {
         Layout("gb2021-run-together", "gb2021", ".txt"),
         Layout("gb2021-excel-paste", "gb2021", ".txt"),
         Layout("legacy-md", "legacy", ".md"),
+        Layout("gb2021-pdf", "gb2021", ".pdf"),
     )
 }
 
@@ -586,6 +595,8 @@ def render(
     if spec.suffix == ".docx":
         return _docx(spec.fmt, year, figures, statements)
     preamble, sections = _sections(spec.fmt, year, statements)
+    if spec.suffix == ".pdf":
+        return _pdf(spec.fmt, year, figures, preamble, sections)
     if spec.suffix == ".html":
         return _html(spec.fmt, year, figures, preamble, sections)
     if layout == "gb2021-run-together":
@@ -772,3 +783,79 @@ def _html_table(grid: list[list[str]]) -> str:
         by_row.setdefault(top, []).append(f"<td{attrs}>{html.escape(text)}</td>")
     rows = "".join(f"<tr>{''.join(by_row.get(r, []))}</tr>" for r in range(len(grid)))
     return f'<table border="1" cellspacing="0">{rows}</table>'
+
+
+# PDF: what a report exported from Word looks like to pdfplumber: A4, the body in one CJK font,
+# headings larger, tables ruled on every cell (GRID) with the template's merged cells as SPANs.
+#
+# reportlab's built-in CID font STSong-Light needs no font file (and is not embedded: pdfplumber
+# reads the text, a viewer without the font shows blanks). The font and styles are set up once;
+# laying out the two pages takes ~50 ms per report. 表三 breaks across the page, as in real reports.
+
+PDF_FONT = "STSong-Light"
+_PDF_WIDTH = 17 * cm  # between the margins of an A4 page, for text and tables
+
+
+@functools.cache
+def _pdf_styles() -> dict[str, ParagraphStyle]:
+    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    base = ParagraphStyle("body", fontName=PDF_FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
+    return {
+        "title": ParagraphStyle("title", base, fontSize=16, leading=26, alignment=1, firstLineIndent=0, spaceAfter=8),
+        "heading": ParagraphStyle("heading", base, fontSize=14, leading=24, firstLineIndent=0, spaceBefore=6),
+        "body": base,
+        "cell": ParagraphStyle("cell", base, fontSize=8, leading=10, firstLineIndent=0),
+    }
+
+
+def _pdf(fmt: str, year: int, figures: Figures, preamble: list[str], sections: list[_Section]) -> bytes:
+    styles = _pdf_styles()
+    story: list[Flowable] = [PdfParagraph(html.escape(_title(year)), styles["title"])]
+    story += [PdfParagraph(html.escape(p), styles["body"]) for p in preamble]
+    for section in sections:
+        story.append(PdfParagraph(html.escape(section.heading), styles["heading"]))
+        story += [PdfParagraph(html.escape(p), styles["body"]) for p in section.paragraphs]
+        if section.table == "t2":
+            for grid in _t2_grids(fmt, figures):
+                columns = len(grid[0]) - 1
+                story.append(_pdf_table(grid, [6 * cm] + [(_PDF_WIDTH - 6 * cm) / columns] * columns))
+        elif section.table == "t3":
+            story.append(_pdf_table(_t3_grid(fmt, figures), [2.2 * cm, 2.6 * cm, 5.3 * cm] + [1 * cm] * 7))
+        elif section.table == "t4":
+            story.append(_pdf_table(_t4_grid(figures), [_PDF_WIDTH / 15] * 15))
+    out = io.BytesIO()
+    margin = (A4[0] - _PDF_WIDTH) / 2
+    document = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=margin, rightMargin=margin, topMargin=margin, bottomMargin=margin,
+        title=_title(year), author=AGENCY, invariant=True,
+    )  # fmt: skip
+    document.build(story)
+    return out.getvalue()
+
+
+def _pdf_table(grid: list[list[str]], widths: list[float]) -> PdfTable:
+    """A ruled table; a cell's text wraps inside it, a merged cell is a SPAN over the positions it covers."""
+    cell = _pdf_styles()["cell"]
+    data = [
+        ["" if text in (MERGE_LEFT, MERGE_UP) else text if _is_figure(text) else PdfParagraph(html.escape(text), cell)
+         for text in row]
+        for row in grid
+    ]  # fmt: skip
+    commands: list[tuple[object, ...]] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+        ("FONT", (0, 0), (-1, -1), PDF_FONT, 8),
+        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ]
+    commands += [("SPAN", (c, r), (right, bottom)) for r, c, bottom, right, _ in _spans(grid) if (bottom, right) != (r, c)]
+    table = PdfTable(data, colWidths=widths, spaceBefore=4, spaceAfter=8)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _is_figure(text: str) -> bool:
+    """A figure is drawn as a plain string in the table's font: a Paragraph in each cell would take half
+    the build time."""
+    return bool(re.fullmatch(r"-?[\d.]*", text))

@@ -220,8 +220,8 @@ class Mutation:
         return f"{self.layout}-s{self.seed}-{self.key}:{self.old}->{self.new}"
 
 
-# Mutations per layout: Word and web pages take ~0.1 s each to read, so fewer of them.
-PER_LAYOUT = {layout: 60 for layout in LAYOUTS} | {"gb2021-docx": 30, "gb2019-html": 40}
+# Mutations per layout: Word and web pages take ~0.1 s each to read, PDF ~0.3 s, so fewer of them.
+PER_LAYOUT = {layout: 60 for layout in LAYOUTS} | {"gb2021-docx": 30, "gb2019-html": 40, "gb2021-pdf": 20}
 BASE_SEEDS = (1, 2, 3)  # consistent figures that every layout reads back exactly (tested above)
 
 
