@@ -125,10 +125,6 @@ class Report(_Model):
     breakdowns: list[Breakdown] = Field(default_factory=list)
     notes: list[ReadingNote] = Field(default_factory=list)
 
-    def value(self, key: str) -> Value | None:
-        """The figure under `key`, or None when the report does not give it."""
-        return self.figures.get(key)
-
     def walk_sections(self) -> Iterator[Section]:
         for section in self.sections:
             yield from section.walk()

@@ -28,7 +28,6 @@ __all__ = [
     "keys_for",
     "label_of",
     "name_of",
-    "table_of_key",
     "tables_for",
 ]
 
@@ -376,10 +375,6 @@ def keys_for(fmt: ReportFormat) -> tuple[str, ...]:
 
 def constraints_for(fmt: ReportFormat) -> tuple[Constraint, ...]:
     return tuple(c for t in TABLES[fmt] for c in t.constraints)
-
-
-def table_of_key(key: str) -> str:
-    return key.split(".", 1)[0]
 
 
 @dataclass(frozen=True)

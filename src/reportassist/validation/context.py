@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from reportassist.model import Report, Value
@@ -18,7 +18,6 @@ class Context:
     report: Report
     prior: Report | None
     settings: Settings
-    absent_seen: set[str] = field(default_factory=set)  # keys already reported as absent
 
     @cached_property
     def body(self) -> str:

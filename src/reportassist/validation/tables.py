@@ -116,6 +116,7 @@ def check_absent(ctx: Context) -> Iterator[Finding]:
     """Blank or '/' cells and rows the reader could not settle: the sums they are in go unchecked."""
     report = ctx.report
     fmt = report.meta.format
+    seen: set[str] = set()  # keys already reported, by a note or a finding
     for note in report.notes:
         if note.kind == "unsatisfiable" and note.rule and all(report.figures.get(k) is None for k in note.keys):
             yield Finding(
@@ -131,7 +132,7 @@ def check_absent(ctx: Context) -> Iterator[Finding]:
                 message=note.message,
                 location=Location(section=_TABLE_NAMES.get(note.table), keys=note.keys),
             )
-        ctx.absent_seen.update(note.keys)
+        seen.update(note.keys)
     if fmt is None:
         return
     for spec in tables_for(fmt):
@@ -152,12 +153,12 @@ def check_absent(ctx: Context) -> Iterator[Finding]:
             for k in c.keys:
                 if report.figures.get(k) is None and c.where not in affected[k]:
                     affected[k].append(c.where)
-        keys = [k for k in missing + blank if k not in ctx.absent_seen and not k.endswith(CUMULATIVE)]
+        keys = [k for k in missing + blank if k not in seen and not k.endswith(CUMULATIVE)]
         if spec.id == "legacy":
-            keys = [k for k in blank if k not in ctx.absent_seen]
+            keys = [k for k in blank if k not in seen]
         if not keys:
             continue
-        ctx.absent_seen.update(keys)
+        seen.update(keys)
         if len(keys) > 8:
             shown = "、".join(label_of(k) for k in keys[:5])
             yield Finding(
