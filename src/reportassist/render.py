@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -13,7 +15,10 @@ from reportassist.schema import SECTIONS, name_of, tables_for
 from reportassist.validation import ValidationResult
 from reportassist.validation.context import fmt_value
 
-__all__ = ["print_findings", "print_report"]
+if TYPE_CHECKING:  # the corpus pulls in Chroma and LangChain: not for `parse` and `validate`
+    from reportassist.corpus import IngestResult, Scored
+
+__all__ = ["print_findings", "print_ingest", "print_report", "print_search"]
 
 _FORMAT_NAMES = {"legacy": "旧版（2008 年条例）", "gb2019": "2019 年版", "gb2021": "2021 年版"}
 
@@ -122,3 +127,33 @@ def print_findings(console: Console, result: ValidationResult, source: str) -> N
     summary = f"{errors} 个错误，{warnings} 个提示"
     border = "red" if errors else "yellow"
     console.print(Panel(Group(*items), title=f"{source}：{summary}", border_style=border))
+
+
+def print_ingest(console: Console, result: IngestResult) -> None:
+    console.print(
+        f"新导入 {len(result.added)} 份，替换 {len(result.replaced)} 份，内容未变跳过 {len(result.unchanged)} 份，"
+        f"失败 {len(result.failed)} 份。"
+    )
+    for path, message in result.failed:
+        console.print(Text(f"✗ {message}", style="red"))
+
+
+def print_search(console: Console, query: str, found: list[Scored]) -> None:
+    if not found:
+        console.print(f"没有找到与“{query}”相关的章节。")
+        return
+    table = Table(title=f"“{query}”的检索结果", title_justify="left", show_lines=True)
+    table.add_column("得分", justify="right", no_wrap=True)
+    table.add_column("来源", no_wrap=True)
+    table.add_column("年度", justify="right", no_wrap=True)
+    table.add_column("章节")
+    for scored in found:
+        chunk = scored.chunk
+        snippet = chunk.text.replace("\n", " ")[:90]
+        table.add_row(
+            f"{scored.score:.3f}",
+            f"{chunk.agency or ''}\n{chunk.source or ''}",
+            str(chunk.year or ""),
+            Text(chunk.heading, style="bold").append(f"\n{snippet}…", style="dim"),
+        )
+    console.print(table)

@@ -6,6 +6,7 @@ Each field is documented in the README's table of settings; a test fails when on
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +16,19 @@ __all__ = ["Settings", "get_settings"]
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="REPORTASSIST_", extra="ignore")
+
+    store: Path = Field(
+        default=Path("~/.reportassist"),
+        description="Folder of the corpus store (reports, their sections, the embedded Chroma database).",
+    )
+    chroma_url: str | None = Field(
+        default=None,
+        description="A Chroma server (`chroma run`) to use instead of the embedded database, e.g. http://127.0.0.1:8000.",
+    )
+    embedding: str = Field(
+        default="use-multilingual",
+        description="Embeddings for dense retrieval: `use-multilingual`, `hashing`, or `sentence-transformers:<local path>`.",
+    )
 
     max_input_mb: float = Field(
         default=20.0,

@@ -21,7 +21,10 @@ _FIGURE = re.compile(
     r"(?P<post2>以上|左右)?"
 )
 _SENTENCE_END = re.compile(r"[。！？!?\n]")
-_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n]")
+# A figure's clause: from the last of these before it (or the figure before it)…
+_CLAUSE_START = re.compile(r"[，,。；;：:！？!?\n（()）]")
+# …to the first of these after it: "申请41件（含上年结转1件）" is about 41, "7件、自然人29件" about 7.
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(、]")
 _BREAKDOWN_MARKER = re.compile(r"[，,；;：:\s]*(其中|分别为|分别是|包括|涉及|按[^，,。；]{0,10}分(?:为)?)[，,：:\s]*")
 _EXHAUSTIVE_MARKERS = ("分别为", "分别是", "按")
 # Verbs that begin another statement in the same sentence rather than list a part.
@@ -41,8 +44,8 @@ def extract_prose_figures(
             if any(a <= position < b for a, b in masked) or text[: m.start("num")].rstrip().endswith("第"):
                 continue  # inside a table, or an ordinal ("第 1023 期")
             qualifier = m.group("pre") or m.group("post") or m.group("post2")
-            sentence, _ = _around(text, m.start("num"), _SENTENCE_END)
-            clause, c_start = _around(text, m.start("num"), _CLAUSE_END, floor=previous_end)
+            sentence, _ = _around(text, m.start("num"), _SENTENCE_END, _SENTENCE_END)
+            clause, c_start = _around(text, m.start("num"), _CLAUSE_START, _CLAUSE_END, floor=previous_end)
             previous_end = m.end()
             figures.append(
                 ProseFigure(
@@ -64,14 +67,17 @@ def _number(text: str) -> int | Decimal:
     return Decimal(text) if "." in text else int(text)
 
 
-def _around(text: str, index: int, boundary: re.Pattern[str], floor: int = 0) -> tuple[str, int]:
-    """The stretch of `text` between boundaries around `index`, starting no earlier than `floor`
-    (the end of the figure before, so that "自然人72件、商业企业3件" gives "、商业企业3件")."""
+def _around(
+    text: str, index: int, opening: re.Pattern[str], closing: re.Pattern[str], floor: int = 0
+) -> tuple[str, int]:
+    """The stretch of `text` around `index` between the last `opening` before it and the first
+    `closing` after it, starting no earlier than `floor` (the end of the figure before, so that
+    "自然人72件、商业企业3件" gives "、商业企业3件")."""
     start = 0
-    for m in boundary.finditer(text, 0, index):
+    for m in opening.finditer(text, 0, index):
         start = m.end()
     start = max(start, floor)
-    after = boundary.search(text, index)
+    after = closing.search(text, index)
     end = after.start() if after else len(text)
     return text[start:end].strip(), start + (len(text[start:end]) - len(text[start:end].lstrip()))
 

@@ -29,39 +29,59 @@ class _Entry:
     formats: tuple[ReportFormat, ...] = ("gb2019", "gb2021")
     sentence: str | None = None  # regular expression the sentence must match
     not_clause: str | None = None
+    not_sentence: str | None = None
+    topic: str | None = None  # regular expression the sentence or its section's heading must match
     units: frozenset[str] = _COUNT_UNITS
 
 
+# Sentences about applications (表三): not those about 复议/诉讼 cases, which mention 申请 too.
+_APPLICATIONS = {"sentence": "申请", "not_sentence": "复议|诉讼"}
+
+
+def _t4(groups: tuple[tuple[str, ...], ...], column: str) -> tuple[tuple[str, ...], ...]:
+    """Readings of a 表四 figure: for each way of grouping, the keys of `column` summed."""
+    return tuple(tuple(f"{g}.{column}" for g in group) for group in groups)
+
+
 _GB_ENTRIES: tuple[_Entry, ...] = (
-    _Entry(r"上年结转", (("t3.carried_in.total",),), sentence="申请"),
+    _Entry(r"上年结转", (("t3.carried_in.total",),), **_APPLICATIONS),
     _Entry(r"结转(?:至|到)?下一?年|转入下一?年", (("t3.carried_out.total",),)),
-    _Entry(r"部分公开", (("t3.partial.total",),), sentence="申请"),
-    _Entry(r"不予公开", (_DENIED,), sentence="申请"),
-    _Entry(r"无法提供", (_UNABLE,), sentence="申请"),
-    _Entry(r"不予处理", (_REJECTED,), sentence="申请"),
-    _Entry(r"予以公开|同意公开", (("t3.granted.total",),), sentence="申请", not_clause=r"不予|部分"),
-    _Entry(r"新收", (("t3.new.total",),), sentence="申请"),
+    _Entry(r"部分公开", (("t3.partial.total",),), **_APPLICATIONS),
+    _Entry(r"不予公开", (_DENIED,), **_APPLICATIONS),
+    _Entry(r"无法提供", (_UNABLE,), **_APPLICATIONS),
+    _Entry(r"不予处理", (_REJECTED,), **_APPLICATIONS),
+    _Entry(r"予以公开|同意公开", (("t3.granted.total",),), **_APPLICATIONS, not_clause=r"不予|部分"),
+    _Entry(r"新收", (("t3.new.total",),), **_APPLICATIONS),
     _Entry(
         r"收到|受理|接收|共收|收悉",
         (("t3.new.total",), ("t3.new.total", "t3.carried_in.total")),
-        sentence="申请",
-        not_clause=r"复议|诉讼|信访|投诉|咨询|留言|来信|建议|提案",
+        **_APPLICATIONS,
+        topic="公开",
+        not_clause=r"复议|诉讼|信访|投诉|咨询|留言|来信|建议|提案|许可|审批",
     ),
-    _Entry(r"办结|办理完毕|答复完毕|处理完毕", (("t3.handled.total",),), sentence="申请"),
+    _Entry(r"办结|办理完毕|答复完毕|处理完毕", (("t3.handled.total",),), **_APPLICATIONS),
     *(
         _Entry(
             label,
             ((f"t3.new.{col}",), (f"t3.new.{col}", f"t3.carried_in.{col}")),
-            sentence="申请",
+            **_APPLICATIONS,
         )
         for col, label in _T3_COLS.items()
     ),
-    _Entry(r"行政复议", (("t4.review.total",),), not_clause=r"诉讼"),
-    _Entry(
-        r"行政诉讼",
-        (("t4.suit_direct.total", "t4.suit_after.total"), ("t4.suit_direct.total",), ("t4.suit_after.total",)),
-        not_clause=r"复议",
+    *(
+        _Entry(rf"(?:{words}).*(?:{outcome})|(?:{outcome}).*(?:{words})", readings, not_clause=other)
+        for words, other, group_keys in (
+            ("行政复议|复议", "诉讼", (("t4.review",),)),
+            ("行政诉讼|诉讼", "复议", (("t4.suit_direct", "t4.suit_after"), ("t4.suit_direct",), ("t4.suit_after",))),
+        )
+        for outcome, readings in (
+            (r"纠正|撤销|责令|确认违法", _t4(group_keys, "corrected")),
+            (r"维持|驳回", _t4(group_keys, "upheld")),
+            (r"尚未审结|未审结|审理中|未结", _t4(group_keys, "pending")),
+        )
     ),
+    _Entry(r"行政复议", _t4((("t4.review",),), "total"), not_clause=r"诉讼"),
+    _Entry(r"行政诉讼", _t4((("t4.suit_direct", "t4.suit_after"), ("t4.suit_direct",), ("t4.suit_after",)), "total"), not_clause=r"复议"),
     _Entry(r"现行有效.*规范性文件|规范性文件.*现行有效", (("t2.normative.in_force",),), formats=("gb2021",)),
     _Entry(r"(?:制发|印发|出台|发布).*规范性文件", (("t2.normative.issued",),), formats=("gb2021",), not_clause="废止"),
     _Entry(r"废止.*规范性文件|规范性文件.*废止", (("t2.normative.repealed",),), formats=("gb2021",)),
@@ -77,7 +97,7 @@ _LEGACY_ENTRIES: tuple[_Entry, ...] = (
     _Entry(r"累计.*主动公开|主动公开.*累计", (("legacy.active.total" + CUMULATIVE,),), formats=("legacy",), not_clause=r"其他|类"),
     _Entry(r"主动公开(?:了)?(?:政府)?(?:信息|文件)", (("legacy.active.total",),), formats=("legacy",), not_clause=r"其他|类"),
     _Entry(r"(?:受理|收到).*申请|申请.*(?:受理|收到)", (("legacy.requests.total",),), formats=("legacy",), not_clause="复议|诉讼"),
-    _Entry(r"答复", (("legacy.replies.total",),), formats=("legacy",), sentence="申请"),
+    _Entry(r"答复", (("legacy.replies.total",),), formats=("legacy",), **_APPLICATIONS),
     _Entry(r"行政复议", (("legacy.reviews",),), formats=("legacy",), not_clause="诉讼"),
     _Entry(r"行政诉讼", (("legacy.suits",),), formats=("legacy",), not_clause="复议"),
 )
@@ -96,6 +116,10 @@ def readings_for(figure: ProseFigure, fmt: ReportFormat | None) -> tuple[tuple[s
         if entry.not_clause and re.search(entry.not_clause, figure.clause):
             continue
         if entry.sentence and not re.search(entry.sentence, figure.sentence):
+            continue
+        if entry.not_sentence and re.search(entry.not_sentence, figure.sentence):
+            continue
+        if entry.topic and not re.search(entry.topic, f"{figure.sentence} {figure.section or ''}"):
             continue
         return entry.readings
     return ()

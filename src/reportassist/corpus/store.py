@@ -1,0 +1,293 @@
+"""The corpus store: past reports on disk, their sections in Chroma, and the retrievers over them.
+
+Layout of the store folder:
+
+    manifest.json          the reports the store holds: source path -> report id, and what was read
+    reports/<id>.json      the parsed report and its chunks
+    sources/<id><suffix>   a copy of the file as ingested
+    chroma/                the embedded Chroma database (unless a Chroma server is used)
+
+A report id is the hash of the file's content. The manifest is written last, atomically, so a
+report is in the store only once all of it is: chunks that an interrupted run left in Chroma
+belong to no report of the manifest, are never returned, and are swept away when the store opens.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+import chromadb
+from chromadb.config import Settings as ChromaSettings
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
+
+from reportassist.corpus.chunks import Chunk, chunk_report
+from reportassist.corpus.filters import ChunkFilter
+from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
+from reportassist.errors import InputError, ReportAssistError
+from reportassist.model import Report
+from reportassist.parsing import parse_document
+from reportassist.readers import read_bytes
+
+__all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "expand_paths", "open_chroma"]
+
+Mode = Literal["hybrid", "keyword", "dense"]
+COLLECTION = "sections"
+SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
+
+
+@dataclass(frozen=True)
+class ChromaServer:
+    host: str
+    port: int
+
+
+def open_chroma(root: Path, server: ChromaServer | None) -> chromadb.ClientAPI:
+    """The embedded database in the store folder, or a Chroma server; telemetry off either way."""
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if server is not None:
+        return chromadb.HttpClient(host=server.host, port=server.port, settings=settings)
+    return chromadb.PersistentClient(path=str(root / "chroma"), settings=settings)
+
+
+class _Entry(BaseModel):
+    report_id: str
+    path: str
+    agency: str | None
+    year: int | None
+    format: str | None
+    chunks: int
+    ingested_at: datetime
+
+
+class _Stored(BaseModel):
+    report: Report
+    chunks: list[Chunk]
+
+
+@dataclass
+class IngestResult:
+    added: list[Path] = field(default_factory=list)
+    replaced: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+class CorpusStore:
+    """`embedding` names the embeddings the store was built with; a store refuses to be searched
+    with another one, whose vectors would not be comparable."""
+
+    def __init__(self, root: Path, embeddings: Embeddings, chroma: chromadb.ClientAPI, embedding: str) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        _check_embedding(root, embedding)
+        (root / "reports").mkdir(exist_ok=True)
+        (root / "sources").mkdir(exist_ok=True)
+        self._client = chroma
+        self._vectors = Chroma(
+            client=chroma,
+            collection_name=COLLECTION,
+            embedding_function=embeddings,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
+        self._manifest = self._read_manifest()
+        self._chunks: list[Chunk] | None = None
+        self._keyword: KeywordRetriever | None = None
+        self._sweep()
+
+    # ------------------------------------------------------------------ reading the store
+
+    @property
+    def entries(self) -> list[_Entry]:
+        return list(self._manifest.values())
+
+    def chunks(self) -> list[Chunk]:
+        if self._chunks is None:
+            self._chunks = [c for e in self._manifest.values() for c in self._load(e.report_id).chunks]
+        return self._chunks
+
+    def report(self, report_id: str) -> Report:
+        return self._load(report_id).report
+
+    def retriever(self, mode: Mode = "hybrid", k: int = 5, where: ChunkFilter | None = None) -> KeywordRetriever | DenseRetriever | HybridRetriever:
+        """A LangChain retriever over the store's sections."""
+        where = where or ChunkFilter()
+        keyword = self._keyword_retriever()
+        dense = DenseRetriever(
+            store=self._vectors,
+            chunks_by_id={c.id: c for c in self.chunks()},
+            report_ids=sorted({e.report_id for e in self._manifest.values()}),
+            k=k,
+            where=where,
+        )
+        if mode == "keyword":
+            return keyword.model_copy(update={"k": k, "where": where})
+        if mode == "dense":
+            return dense
+        return HybridRetriever(keyword=keyword, dense=dense, k=k, where=where)
+
+    def search(self, query: str, k: int = 5, where: ChunkFilter | None = None, mode: Mode = "hybrid") -> list[Scored]:
+        where = where or ChunkFilter()
+        return self.retriever(mode, k, where).rank(query, k, where)
+
+    def _keyword_retriever(self) -> KeywordRetriever:
+        if self._keyword is None:
+            self._keyword = KeywordRetriever(chunks=self.chunks())
+        return self._keyword
+
+    # ------------------------------------------------------------------ ingesting
+
+    def ingest(self, paths: Iterable[Path], progress: Callable[[Path], None] | None = None) -> IngestResult:
+        """Read files (or every report file under folders) into the store, one report at a time."""
+        result = IngestResult()
+        for path in expand_paths(paths):
+            try:
+                outcome = self._ingest_one(path)
+            except InputError as exc:
+                result.failed.append((path, str(exc)))
+            else:
+                getattr(result, outcome).append(path)
+            if progress is not None:
+                progress(path)
+        return result
+
+    def _ingest_one(self, path: Path) -> Literal["added", "replaced", "unchanged"]:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"无法读取：{exc.strerror or exc}。", path=path) from exc
+        report_id = hashlib.sha256(data).hexdigest()[:20]
+        key = str(path.resolve())
+        old = self._manifest.get(key)
+        if old is not None and old.report_id == report_id:
+            return "unchanged"
+        report = parse_document(read_bytes(path, data))
+        if report.meta.year is None and report.meta.format is None:
+            raise InputError("不像政府信息公开工作年度报告：没有找到报告年度，也没有年度报告格式的表格或章节，未导入。", path=path)
+        chunks = chunk_report(report, report_id)
+        stored = _Stored(report=report, chunks=chunks)
+        _write_atomic(self.root / "reports" / f"{report_id}.json", stored.model_dump_json().encode("utf-8"))
+        _write_atomic(self.root / "sources" / f"{report_id}{path.suffix.lower()}", data)
+        if chunks:
+            self._vectors.add_texts(
+                texts=[c.text for c in chunks], metadatas=[c.metadata() for c in chunks], ids=[c.id for c in chunks]
+            )
+        self._manifest[key] = _Entry(
+            report_id=report_id,
+            path=key,
+            agency=report.meta.agency,
+            year=report.meta.year,
+            format=report.meta.format,
+            chunks=len(chunks),
+            ingested_at=datetime.now(timezone.utc),
+        )
+        self._write_manifest()
+        self._chunks = None
+        self._keyword = None
+        if old is not None:
+            self._forget(old.report_id)
+            return "replaced"
+        return "added"
+
+    def _forget(self, report_id: str) -> None:
+        """Remove a report no manifest entry refers to any more: its chunks and files."""
+        if any(e.report_id == report_id for e in self._manifest.values()):
+            return
+        self._vectors.delete(where={"report_id": report_id})  # type: ignore[call-arg]
+        for stale in (self.root / "sources").glob(f"{report_id}.*"):
+            stale.unlink()
+        (self.root / "reports" / f"{report_id}.json").unlink(missing_ok=True)
+
+    def _sweep(self) -> None:
+        """Drop what an interrupted ingest left behind: chunks and files of no report in the manifest."""
+        known = sorted({e.report_id for e in self._manifest.values()})
+        collection = self._client.get_collection(COLLECTION)
+        where = {"report_id": {"$nin": known}} if known else None
+        orphans = collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
+        if orphans:
+            collection.delete(ids=orphans)
+        for stale in (self.root / "reports").glob("*.json"):
+            if stale.stem not in known:
+                stale.unlink()
+        for stale in (self.root / "sources").iterdir():
+            if stale.stem not in known:
+                stale.unlink()
+
+    # ------------------------------------------------------------------ files
+
+    def _load(self, report_id: str) -> _Stored:
+        path = self.root / "reports" / f"{report_id}.json"
+        try:
+            return _Stored.model_validate_json(path.read_bytes())
+        except (OSError, ValueError) as exc:
+            raise ReportAssistError(f"语料库文件损坏或缺失：{path}（{exc}）。请重新导入该报告。") from exc
+
+    def _read_manifest(self) -> dict[str, _Entry]:
+        path = self.root / "manifest.json"
+        if not path.exists():
+            return {}
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            return {key: _Entry.model_validate(value) for key, value in raw.items()}
+        except (OSError, ValueError) as exc:
+            raise ReportAssistError(f"语料库清单 {path} 无法读取（{exc}）。") from exc
+
+    def _write_manifest(self) -> None:
+        data = {key: entry.model_dump(mode="json") for key, entry in sorted(self._manifest.items())}
+        _write_atomic(self.root / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+
+
+def _check_embedding(root: Path, embedding: str) -> None:
+    marker = root / "embedding.txt"
+    if not marker.exists():
+        _write_atomic(marker, embedding.encode("utf-8"))
+        return
+    built_with = marker.read_text(encoding="utf-8").strip()
+    if built_with != embedding:
+        raise InputError(
+            f"语料库 {root} 是用嵌入方式“{built_with}”建立的，不能用“{embedding}”检索或导入："
+            f"请改用“{built_with}”，或另选一个语料库文件夹重新导入。"
+        )
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and the report files under folders (README files left out)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                    and p.name.lower() not in ("readme.md", "readme.txt")
+                )
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that it is either wholly the old one or wholly the new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+

@@ -1,0 +1,213 @@
+"""The corpus store with real components: Chroma (embedded and as a server), jieba + BM25, the default embeddings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from langchain_core.documents import Document
+
+from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_store
+from reportassist.corpus.embeddings import get_embeddings
+from reportassist.corpus.store import open_chroma
+from reportassist.errors import InputError
+
+from conftest import ROOT, SEEDS
+
+FIXTURES = ROOT / "tests" / "fixtures"
+REPORTS = [SEEDS / "panzhihua-kjj-2018.txt", SEEDS / "quanzhou-kjj-2018.txt", FIXTURES / "gb2021-2022.md", FIXTURES / "gb2021-2023.md"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """A real Chroma server (`chroma run`) on a free loopback port, for the module's tests."""
+    port = _free_port()
+    data = tmp_path_factory.mktemp("chroma-server")
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
+    env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
+    process = subprocess.Popen(
+        [chroma, "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    server = ChromaServer("127.0.0.1", port)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            open_chroma(data, server).heartbeat()
+            break
+        except Exception:  # not up yet
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("chroma run did not start")
+            time.sleep(0.3)
+    yield server
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _store(root: Path, server: ChromaServer | None = None, embedding: str = "use-multilingual") -> CorpusStore:
+    return open_store(root, server, embedding)
+
+
+def test_ingest_is_idempotent(tmp_path: Path) -> None:
+    store = _store(tmp_path / "store")
+    first = store.ingest(REPORTS)
+    assert len(first.added) == 4 and not first.failed
+    count = len(store.chunks())
+    again = _store(tmp_path / "store").ingest(REPORTS)
+    assert (len(again.added), len(again.replaced), len(again.unchanged)) == (0, 0, 4)
+    collection = open_chroma(tmp_path / "store", None).get_collection("sections")
+    assert collection.count() == count
+
+
+def test_changed_file_replaces_its_old_version(tmp_path: Path) -> None:
+    report = tmp_path / "示例.md"
+    report.write_text((FIXTURES / "gb2021-2023.md").read_text(encoding="utf-8"), encoding="utf-8")
+    store = _store(tmp_path / "store")
+    store.ingest([report])
+    (old_id,) = {e.report_id for e in store.entries}
+    text = report.read_text(encoding="utf-8").replace("建立政策解读专家库", "建设示例融媒体解读平台")
+    report.write_text(text, encoding="utf-8")
+    result = store.ingest([report])
+    assert result.replaced == [report]
+    (new_id,) = {e.report_id for e in store.entries}
+    assert new_id != old_id
+    assert not list((tmp_path / "store" / "reports").glob(f"{old_id}*"))
+    hits = store.search("融媒体解读平台", k=1, mode="keyword")
+    assert hits and hits[0].chunk.report_id == new_id
+    for mode in ("dense", "hybrid"):
+        assert all(s.chunk.report_id == new_id for s in store.search("政策解读专家库", k=5, mode=mode))
+
+
+def test_unreadable_file_is_reported_and_the_rest_goes_in(tmp_path: Path) -> None:
+    broken = tmp_path / "损坏.docx"
+    broken.write_bytes(os.urandom(400))
+    not_a_report = tmp_path / "通知.txt"
+    not_a_report.write_text("关于召开示例会议的通知\n\n请各单位按时参加。\n", encoding="utf-8")
+    result = _store(tmp_path / "store").ingest([broken, not_a_report, *REPORTS[:2]])
+    assert [p for p, _ in result.failed] == [broken, not_a_report]
+    assert "损坏.docx" in result.failed[0][1] and "年度报告" in result.failed[1][1]
+    assert len(result.added) == 2
+
+
+def test_interrupted_ingest_leaves_no_half_indexed_report(tmp_path: Path) -> None:
+    class Interrupting:
+        """The real embeddings, interrupted (as by Ctrl-C) while the second report is being embedded."""
+
+        def __init__(self) -> None:
+            self.inner = get_embeddings("use-multilingual")
+            self.calls = 0
+
+        def embed_documents(self, texts: list[str]) -> list[list[float]]:
+            self.calls += 1
+            if self.calls == 2:
+                raise KeyboardInterrupt
+            return self.inner.embed_documents(texts)
+
+        def embed_query(self, text: str) -> list[float]:
+            return self.inner.embed_query(text)
+
+    root = tmp_path / "store"
+    store = CorpusStore(root, Interrupting(), open_chroma(root, None), "use-multilingual")  # type: ignore[arg-type]
+    with pytest.raises(KeyboardInterrupt):
+        store.ingest(REPORTS[2:])
+    reopened = _store(root)
+    assert [Path(e.path).name for e in reopened.entries] == ["gb2021-2022.md"]
+    collection = open_chroma(root, None).get_collection("sections")
+    assert collection.count() == len(reopened.chunks())
+    assert reopened.ingest(REPORTS[2:]).added == [REPORTS[3]]
+
+
+def test_filters(tmp_path: Path) -> None:
+    store = _store(tmp_path / "store")
+    store.ingest(REPORTS)
+    for mode in ("keyword", "dense", "hybrid"):
+        only_2023 = store.search("政策解读", k=10, where=ChunkFilter(year_from=2023, year_to=2023), mode=mode)
+        assert only_2023 and {s.chunk.year for s in only_2023} == {2023}
+        legacy = store.search("政府信息公开", k=10, where=ChunkFilter(format="legacy"), mode=mode)
+        assert legacy and {s.chunk.format for s in legacy} == {"legacy"}
+        agency = store.search("政府信息公开", k=10, where=ChunkFilter(agency="泉州市科技局"), mode=mode)
+        assert agency and {s.chunk.source for s in agency} == {"quanzhou-kjj-2018.txt"}
+        problems = store.search("改进措施", k=10, where=ChunkFilter(canonical="problems"), mode=mode)
+        assert problems and {s.chunk.canonical for s in problems} == {"problems"}
+
+
+def test_retriever_is_a_langchain_retriever(tmp_path: Path) -> None:
+    store = _store(tmp_path / "store")
+    store.ingest(REPORTS)
+    documents = store.retriever("hybrid", k=2, where=ChunkFilter(format="gb2021")).invoke("信息处理费")
+    assert len(documents) == 2 and all(isinstance(d, Document) for d in documents)
+    assert documents[0].metadata["canonical"] == "other" and documents[0].metadata["format"] == "gb2021"
+
+
+def test_embedded_store_and_chroma_server_give_the_same_results(tmp_path: Path, chroma_server: ChromaServer) -> None:
+    embedded = _store(tmp_path / "embedded")
+    served = _store(tmp_path / "served", chroma_server)
+    embedded.ingest(REPORTS)
+    served.ingest(REPORTS)
+    for query in ("依申请公开办理情况", "政务新媒体", "信息处理费", "存在的主要问题"):
+        for mode in ("keyword", "dense", "hybrid"):
+            a = [s.chunk.id for s in embedded.search(query, k=5, mode=mode)]
+            b = [s.chunk.id for s in served.search(query, k=5, mode=mode)]
+            assert a == b and a, (query, mode)
+
+
+def test_store_refuses_another_embedding(tmp_path: Path) -> None:
+    _store(tmp_path / "store", embedding="hashing").ingest(REPORTS[:1])
+    with pytest.raises(InputError, match="hashing"):
+        _store(tmp_path / "store", embedding="use-multilingual")
+
+
+def test_nothing_is_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No model cache appears and no connection leaves the machine, from ingest to search."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("HF_HOME", str(home / "hf"))
+    attempts: list[object] = []
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
+            attempts.append(address)
+            raise OSError("network access attempted in an offline test")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+    store = _store(tmp_path / "store")
+    store.ingest(REPORTS)
+    assert store.search("依申请公开", k=3)
+    assert attempts == []
+    assert not (home / ".cache" / "chroma").exists()
+    assert not any((home / "hf").rglob("*")) if (home / "hf").exists() else True
+
+
+def test_cli_ingest_and_search(tmp_path: Path) -> None:
+    env = {**os.environ, "REPORTASSIST_STORE": str(tmp_path / "store"), "COLUMNS": "160"}
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "reportassist", *args], capture_output=True, text=True, env=env, timeout=300
+    )
+    ingest = run("ingest", str(SEEDS), str(FIXTURES))
+    assert ingest.returncode == 0, ingest.stderr
+    assert "新导入 4 份" in ingest.stdout
+    search = run("search", "信息处理费", "--year", "2022-2023", "-k", "2")
+    assert search.returncode == 0, search.stderr
+    assert "六、其他需要报告的事项" in search.stdout and "2023" in search.stdout
+    bad = run("search", "政策解读", "--year", "去年")
+    assert bad.returncode == 2 and "--year" in bad.stderr
