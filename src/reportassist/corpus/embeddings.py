@@ -69,7 +69,9 @@ class SentenceTransformerEmbeddings(Embeddings):
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ["TRANSFORMERS_OFFLINE"] = "1"
         os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-        from sentence_transformers import SentenceTransformer  # heavy: imported only when this backend is used
+        from sentence_transformers import (
+            SentenceTransformer,  # heavy: imported only when this backend is used
+        )
 
         try:
             self._model = SentenceTransformer(model, device="cpu")

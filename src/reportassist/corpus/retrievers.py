@@ -21,7 +21,7 @@ from reportassist.corpus.chunks import Chunk
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.tokenize import words
 
-__all__ = ["Scored", "Ranker", "KeywordRetriever", "DenseRetriever", "HybridRetriever"]
+__all__ = ["DenseRetriever", "HybridRetriever", "KeywordRetriever", "Ranker", "Scored"]
 
 # Reciprocal rank fusion's constant (Cormack et al.): damps the weight of the very top ranks.
 RRF_K = 60

@@ -20,7 +20,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -36,7 +36,7 @@ from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, Keyw
 from reportassist.errors import InputError, ReportAssistError
 from reportassist.model import Report
 from reportassist.parsing import parse_document
-from reportassist.readers import read_bytes
+from reportassist.readers import load_file, read_bytes
 
 __all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "expand_paths", "open_chroma"]
 
@@ -161,10 +161,7 @@ class CorpusStore:
         return result
 
     def _ingest_one(self, path: Path) -> Literal["added", "replaced", "unchanged"]:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputError(f"无法读取：{exc.strerror or exc}。", path=path) from exc
+        data = load_file(path)
         report_id = hashlib.sha256(data).hexdigest()[:20]
         key = str(path.resolve())
         old = self._manifest.get(key)
@@ -188,7 +185,7 @@ class CorpusStore:
             year=report.meta.year,
             format=report.meta.format,
             chunks=len(chunks),
-            ingested_at=datetime.now(timezone.utc),
+            ingested_at=datetime.now(UTC),
         )
         self._write_manifest()
         self._chunks = None

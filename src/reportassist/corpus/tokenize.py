@@ -15,8 +15,7 @@ jieba.setLogLevel(logging.WARNING)
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 # Words that occur in nearly every section of every report and tell sections apart poorly.
 _STOPWORDS = frozenset(
-    "的 了 和 与 及 等 是 在 对 为 将 并 或 也 以 于 由 把 被 其 之 中 年 月 日 我 局 我局 我区 我市 本 "
-    "个 件 条 项 次 进一步 工作 情况 开展 加强 做好 相关 有关 一是 二是 三是 四是 五是".split()
+    ["的", "了", "和", "与", "及", "等", "是", "在", "对", "为", "将", "并", "或", "也", "以", "于", "由", "把", "被", "其", "之", "中", "年", "月", "日", "我", "局", "我局", "我区", "我市", "本", "个", "件", "条", "项", "次", "进一步", "工作", "情况", "开展", "加强", "做好", "相关", "有关", "一是", "二是", "三是", "四是", "五是"]
 )
 
 

@@ -35,7 +35,8 @@ class _Entry:
 
 
 # Sentences about applications (表三): not those about 复议/诉讼 cases, which mention 申请 too.
-_APPLICATIONS = {"sentence": "申请", "not_sentence": "复议|诉讼"}
+_APPLICATION = "申请"
+_CASES = "复议|诉讼"
 
 
 def _t4(groups: tuple[tuple[str, ...], ...], column: str) -> tuple[tuple[str, ...], ...]:
@@ -44,27 +45,27 @@ def _t4(groups: tuple[tuple[str, ...], ...], column: str) -> tuple[tuple[str, ..
 
 
 _GB_ENTRIES: tuple[_Entry, ...] = (
-    _Entry(r"上年结转", (("t3.carried_in.total",),), **_APPLICATIONS),
+    _Entry(r"上年结转", (("t3.carried_in.total",),), sentence=_APPLICATION, not_sentence=_CASES),
     _Entry(r"结转(?:至|到)?下一?年|转入下一?年", (("t3.carried_out.total",),)),
-    _Entry(r"部分公开", (("t3.partial.total",),), **_APPLICATIONS),
-    _Entry(r"不予公开", (_DENIED,), **_APPLICATIONS),
-    _Entry(r"无法提供", (_UNABLE,), **_APPLICATIONS),
-    _Entry(r"不予处理", (_REJECTED,), **_APPLICATIONS),
-    _Entry(r"予以公开|同意公开", (("t3.granted.total",),), **_APPLICATIONS, not_clause=r"不予|部分"),
-    _Entry(r"新收", (("t3.new.total",),), **_APPLICATIONS),
+    _Entry(r"部分公开", (("t3.partial.total",),), sentence=_APPLICATION, not_sentence=_CASES),
+    _Entry(r"不予公开", (_DENIED,), sentence=_APPLICATION, not_sentence=_CASES),
+    _Entry(r"无法提供", (_UNABLE,), sentence=_APPLICATION, not_sentence=_CASES),
+    _Entry(r"不予处理", (_REJECTED,), sentence=_APPLICATION, not_sentence=_CASES),
+    _Entry(r"予以公开|同意公开", (("t3.granted.total",),), sentence=_APPLICATION, not_sentence=_CASES, not_clause=r"不予|部分"),
+    _Entry(r"新收", (("t3.new.total",),), sentence=_APPLICATION, not_sentence=_CASES),
     _Entry(
         r"收到|受理|接收|共收|收悉",
         (("t3.new.total",), ("t3.new.total", "t3.carried_in.total")),
-        **_APPLICATIONS,
+        sentence=_APPLICATION, not_sentence=_CASES,
         topic="公开",
         not_clause=r"复议|诉讼|信访|投诉|咨询|留言|来信|建议|提案|许可|审批",
     ),
-    _Entry(r"办结|办理完毕|答复完毕|处理完毕", (("t3.handled.total",),), **_APPLICATIONS),
+    _Entry(r"办结|办理完毕|答复完毕|处理完毕", (("t3.handled.total",),), sentence=_APPLICATION, not_sentence=_CASES),
     *(
         _Entry(
             label,
             ((f"t3.new.{col}",), (f"t3.new.{col}", f"t3.carried_in.{col}")),
-            **_APPLICATIONS,
+            sentence=_APPLICATION, not_sentence=_CASES,
         )
         for col, label in _T3_COLS.items()
     ),
@@ -97,7 +98,7 @@ _LEGACY_ENTRIES: tuple[_Entry, ...] = (
     _Entry(r"累计.*主动公开|主动公开.*累计", (("legacy.active.total" + CUMULATIVE,),), formats=("legacy",), not_clause=r"其他|类"),
     _Entry(r"主动公开(?:了)?(?:政府)?(?:信息|文件)", (("legacy.active.total",),), formats=("legacy",), not_clause=r"其他|类"),
     _Entry(r"(?:受理|收到).*申请|申请.*(?:受理|收到)", (("legacy.requests.total",),), formats=("legacy",), not_clause="复议|诉讼"),
-    _Entry(r"答复", (("legacy.replies.total",),), formats=("legacy",), **_APPLICATIONS),
+    _Entry(r"答复", (("legacy.replies.total",),), formats=("legacy",), sentence=_APPLICATION, not_sentence=_CASES),
     _Entry(r"行政复议", (("legacy.reviews",),), formats=("legacy",), not_clause="诉讼"),
     _Entry(r"行政诉讼", (("legacy.suits",),), formats=("legacy",), not_clause="复议"),
 )

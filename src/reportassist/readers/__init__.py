@@ -12,7 +12,7 @@ from reportassist.readers.pdf import PdfReader
 from reportassist.readers.text import TextReader
 from reportassist.settings import get_settings
 
-__all__ = ["READERS", "Block", "Document", "Paragraph", "Reader", "Table", "read_bytes", "read_document"]
+__all__ = ["READERS", "Block", "Document", "Paragraph", "Reader", "Table", "load_file", "read_bytes", "read_document"]
 
 READERS: tuple[Reader, ...] = (DocxReader(), PdfReader(), HtmlReader(), TextReader())
 
@@ -20,6 +20,11 @@ READERS: tuple[Reader, ...] = (DocxReader(), PdfReader(), HtmlReader(), TextRead
 def read_document(path: Path | str) -> Document:
     """Read a file into blocks, choosing the reader by the file's content first and its suffix second."""
     path = Path(path)
+    return read_bytes(path, load_file(path))
+
+
+def load_file(path: Path) -> bytes:
+    """The bytes of an input file, or `InputError` for a file that is missing, a folder, or too large."""
     if not path.exists():
         raise InputError("文件不存在。", path=path)
     if path.is_dir():
@@ -33,10 +38,9 @@ def read_document(path: Path | str) -> Document:
             path=path,
         )
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取：{exc.strerror or exc}。", path=path) from exc
-    return read_bytes(path, data)
 
 
 def read_bytes(path: Path, data: bytes) -> Document:
