@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -11,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import chromadb
 import pytest
 from langchain_core.documents import Document
 
@@ -64,21 +66,31 @@ def _store(root: Path, server: ChromaServer | None = None, embedding: str = "use
     return open_store(root, server, embedding)
 
 
-def test_ingest_is_idempotent(tmp_path: Path) -> None:
-    store = _store(tmp_path / "store")
+def _collection(root: Path, server: ChromaServer | None) -> chromadb.Collection:
+    store_id = json.loads((root / "store.json").read_text(encoding="utf-8"))["id"]
+    return open_chroma(root, server).get_collection(f"reportassist-{store_id}")
+
+
+@pytest.fixture(params=["embedded", "server"])
+def chroma(request: pytest.FixtureRequest) -> ChromaServer | None:
+    """The same tests against Chroma embedded in the store and against a Chroma server."""
+    return request.getfixturevalue("chroma_server") if request.param == "server" else None
+
+
+def test_ingest_is_idempotent(tmp_path: Path, chroma: ChromaServer | None) -> None:
+    store = _store(tmp_path / "store", chroma)
     first = store.ingest(REPORTS)
     assert len(first.added) == 4 and not first.failed
     count = len(store.chunks())
-    again = _store(tmp_path / "store").ingest(REPORTS)
+    again = _store(tmp_path / "store", chroma).ingest(REPORTS)
     assert (len(again.added), len(again.replaced), len(again.unchanged)) == (0, 0, 4)
-    collection = open_chroma(tmp_path / "store", None).get_collection("sections")
-    assert collection.count() == count
+    assert _collection(tmp_path / "store", chroma).count() == count
 
 
-def test_changed_file_replaces_its_old_version(tmp_path: Path) -> None:
+def test_changed_file_replaces_its_old_version(tmp_path: Path, chroma: ChromaServer | None) -> None:
     report = tmp_path / "示例.md"
     report.write_text((FIXTURES / "gb2021-2023.md").read_text(encoding="utf-8"), encoding="utf-8")
-    store = _store(tmp_path / "store")
+    store = _store(tmp_path / "store", chroma)
     store.ingest([report])
     (old_id,) = {e.report_id for e in store.entries}
     text = report.read_text(encoding="utf-8").replace("建立政策解读专家库", "建设示例融媒体解读平台")
@@ -128,13 +140,12 @@ def test_interrupted_ingest_leaves_no_half_indexed_report(tmp_path: Path) -> Non
         store.ingest(REPORTS[2:])
     reopened = _store(root)
     assert [Path(e.path).name for e in reopened.entries] == ["gb2021-2022.md"]
-    collection = open_chroma(root, None).get_collection("sections")
-    assert collection.count() == len(reopened.chunks())
+    assert _collection(root, None).count() == len(reopened.chunks())
     assert reopened.ingest(REPORTS[2:]).added == [REPORTS[3]]
 
 
-def test_filters(tmp_path: Path) -> None:
-    store = _store(tmp_path / "store")
+def test_filters(tmp_path: Path, chroma: ChromaServer | None) -> None:
+    store = _store(tmp_path / "store", chroma)
     store.ingest(REPORTS)
     for mode in ("keyword", "dense", "hybrid"):
         only_2023 = store.search("政策解读", k=10, where=ChunkFilter(year_from=2023, year_to=2023), mode=mode)
@@ -147,12 +158,22 @@ def test_filters(tmp_path: Path) -> None:
         assert problems and {s.chunk.canonical for s in problems} == {"problems"}
 
 
-def test_retriever_is_a_langchain_retriever(tmp_path: Path) -> None:
-    store = _store(tmp_path / "store")
+def test_retriever_is_a_langchain_retriever(tmp_path: Path, chroma: ChromaServer | None) -> None:
+    store = _store(tmp_path / "store", chroma)
     store.ingest(REPORTS)
     documents = store.retriever("hybrid", k=2, where=ChunkFilter(format="gb2021")).invoke("信息处理费")
     assert len(documents) == 2 and all(isinstance(d, Document) for d in documents)
     assert documents[0].metadata["canonical"] == "other" and documents[0].metadata["format"] == "gb2021"
+
+
+def test_stores_sharing_a_server_keep_apart(tmp_path: Path, chroma_server: ChromaServer) -> None:
+    first = _store(tmp_path / "first", chroma_server)
+    first.ingest(REPORTS[:2])
+    second = _store(tmp_path / "second", chroma_server)
+    second.ingest(REPORTS[2:])
+    reopened = _store(tmp_path / "first", chroma_server)
+    assert {s.chunk.format for s in reopened.search("政府信息公开", k=20, mode="dense")} == {"legacy"}
+    assert _collection(tmp_path / "first", chroma_server).count() == len(reopened.chunks())
 
 
 def test_embedded_store_and_chroma_server_give_the_same_results(tmp_path: Path, chroma_server: ChromaServer) -> None:

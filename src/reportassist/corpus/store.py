@@ -2,6 +2,7 @@
 
 Layout of the store folder:
 
+    store.json             the store's id (its Chroma collection is `reportassist-<id>`) and embeddings
     manifest.json          the reports the store holds: source path -> report id, and what was read
     reports/<id>.json      the parsed report and its chunks
     sources/<id><suffix>   a copy of the file as ingested
@@ -18,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,7 +43,6 @@ from reportassist.readers import load_file, read_bytes
 __all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "expand_paths", "open_chroma"]
 
 Mode = Literal["hybrid", "keyword", "dense"]
-COLLECTION = "sections"
 SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 
 
@@ -89,13 +90,13 @@ class CorpusStore:
     def __init__(self, root: Path, embeddings: Embeddings, chroma: chromadb.ClientAPI, embedding: str) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
-        _check_embedding(root, embedding)
+        self._collection = f"reportassist-{_identity(root, embedding).id}"
         (root / "reports").mkdir(exist_ok=True)
         (root / "sources").mkdir(exist_ok=True)
         self._client = chroma
         self._vectors = Chroma(
             client=chroma,
-            collection_name=COLLECTION,
+            collection_name=self._collection,
             embedding_function=embeddings,
             collection_metadata={"hnsw:space": "cosine"},
         )
@@ -207,7 +208,7 @@ class CorpusStore:
     def _sweep(self) -> None:
         """Drop what an interrupted ingest left behind: chunks and files of no report in the manifest."""
         known = sorted({e.report_id for e in self._manifest.values()})
-        collection = self._client.get_collection(COLLECTION)
+        collection = self._client.get_collection(self._collection)
         where = {"report_id": {"$nin": known}} if known else None
         orphans = collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
         if orphans:
@@ -243,17 +244,30 @@ class CorpusStore:
         _write_atomic(self.root / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
-def _check_embedding(root: Path, embedding: str) -> None:
-    marker = root / "embedding.txt"
-    if not marker.exists():
-        _write_atomic(marker, embedding.encode("utf-8"))
-        return
-    built_with = marker.read_text(encoding="utf-8").strip()
-    if built_with != embedding:
+class _Identity(BaseModel):
+    """`store.json`: the store's own id (naming its Chroma collection, so that stores sharing a Chroma
+    server never touch each other's sections) and the embeddings its vectors were made with."""
+
+    id: str
+    embedding: str
+
+
+def _identity(root: Path, embedding: str) -> _Identity:
+    path = root / "store.json"
+    if not path.exists():
+        identity = _Identity(id=uuid.uuid4().hex[:16], embedding=embedding)
+        _write_atomic(path, identity.model_dump_json().encode("utf-8"))
+        return identity
+    try:
+        identity = _Identity.model_validate_json(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise ReportAssistError(f"语料库标识文件 {path} 无法读取（{exc}）。") from exc
+    if identity.embedding != embedding:
         raise InputError(
-            f"语料库 {root} 是用嵌入方式“{built_with}”建立的，不能用“{embedding}”检索或导入："
-            f"请改用“{built_with}”，或另选一个语料库文件夹重新导入。"
+            f"语料库 {root} 是用嵌入方式“{identity.embedding}”建立的，不能用“{embedding}”检索或导入："
+            f"请改用“{identity.embedding}”，或另选一个语料库文件夹重新导入。"
         )
+    return identity
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
