@@ -14,14 +14,13 @@ from pathlib import Path
 
 import chromadb
 import pytest
+from conftest import ROOT, SEEDS
 from langchain_core.documents import Document
 
 from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_store
 from reportassist.corpus.embeddings import get_embeddings
 from reportassist.corpus.store import open_chroma
 from reportassist.errors import InputError
-
-from conftest import ROOT, SEEDS
 
 FIXTURES = ROOT / "tests" / "fixtures"
 REPORTS = [SEEDS / "panzhihua-kjj-2018.txt", SEEDS / "quanzhou-kjj-2018.txt", FIXTURES / "gb2021-2022.md", FIXTURES / "gb2021-2023.md"]
@@ -221,7 +220,7 @@ def test_nothing_is_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 
 def test_cli_ingest_and_search(tmp_path: Path) -> None:
     env = {**os.environ, "REPORTASSIST_STORE": str(tmp_path / "store"), "COLUMNS": "160"}
-    run = lambda *args: subprocess.run(  # noqa: E731
+    run = lambda *args: subprocess.run(
         [sys.executable, "-m", "reportassist", *args], capture_output=True, text=True, env=env, timeout=300
     )
     ingest = run("ingest", str(SEEDS), str(FIXTURES))
