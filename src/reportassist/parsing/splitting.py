@@ -29,7 +29,7 @@ _VALUE_TEXT = re.compile(r"^\s*(?:(?:[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|
 _LEADING_VALUES = re.compile(r"^(?:\s*(?:[+\-−]?\d+(?:\.\d+)?|[/／]|—+|－|不适用))+")
 
 # How many candidate splits or combinations are examined before a row is called ambiguous.
-_CAP = 200_000
+_CAP = 50_000
 
 
 @dataclass(frozen=True)
