@@ -1,0 +1,107 @@
+"""The labelled retrieval set (benchmarks/retrieval_queries.json) stays true to the corpus, and retrieval quality holds.
+
+The definitions (labels, relevance, metrics) are those of `benchmarks/retrieval.py`, loaded from there, so the
+benchmark and this test cannot drift apart. Thresholds are set from the benchmark's measurements with a margin
+(with ../shared/real present: hybrid MRR 0.845, hit@5 0.949, dense MRR 0.573, keyword MRR 0.917; without it,
+70 queries: 0.812, 0.900, 0.554, 0.873).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reportassist import read_report
+from reportassist.corpus import ChunkFilter
+from reportassist.corpus.chunks import Chunk, chunk_report
+
+from conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("benchmark_retrieval", ROOT / "benchmarks" / "retrieval.py")
+assert _spec is not None and _spec.loader is not None
+bench = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = bench  # dataclasses look their module up while the module runs
+_spec.loader.exec_module(bench)
+
+MIN_QUERIES = 60
+HIT5_FLOOR = 0.8
+
+
+def _raw() -> list[dict[str, Any]]:
+    return json.loads(bench.QUERIES.read_text(encoding="utf-8"))["queries"]
+
+
+def _chunks(files: list[Path]) -> list[Chunk]:
+    return [c for path in files for c in chunk_report(read_report(path), path.name)]
+
+
+def test_labelled_set_is_well_formed() -> None:
+    raw = _raw()
+    assert len(raw) >= MIN_QUERIES
+    ids = [q["id"] for q in raw]
+    assert len(set(ids)) == len(ids), [i for i, n in Counter(ids).items() if n > 1]
+    kinds = Counter(q["kind"] for q in raw)
+    assert set(kinds) == {"section", "content"} and min(kinds.values()) >= 10, kinds
+    asked = Counter((q["query"], json.dumps(q.get("where", {}), sort_keys=True)) for q in raw)
+    assert all(n == 1 for n in asked.values()), [k for k, n in asked.items() if n > 1]
+    for q in raw:
+        assert set(q) <= {"id", "kind", "query", "relevant", "where"}, q["id"]
+        assert q["query"].strip(), q["id"]
+        assert q["relevant"], q["id"]
+        for label in q["relevant"]:
+            assert set(label) == {"source", "heading"} and label["source"] and label["heading"], (q["id"], label)
+        where = q.get("where", {})
+        assert set(where) <= {"agency", "year_from", "year_to"}, q["id"]
+        ChunkFilter(**where)  # well-typed
+
+
+def test_every_label_matches_an_actual_chunk() -> None:
+    """Labels cannot rot silently: each names at least one chunk the reader gives today, inside the query's filter."""
+    files = bench.corpus_files()
+    present = {p.name for p in files}
+    chunks = _chunks(files)
+    real_names = {p.name for p in bench.REAL.glob("*.txt")} if bench.REAL.is_dir() else set()
+    for q in _raw():
+        accepts = ChunkFilter(**q.get("where", {})).accepts
+        for label in q["relevant"]:
+            if label["source"] not in present:
+                # only the real reports may be absent (../shared/real not beside the checkout)
+                assert label["source"].startswith("pingtan-") and not real_names, (q["id"], label)
+                continue
+            matched = [c for c in chunks if c.source == label["source"] and label["heading"] in c.heading]
+            assert matched, f"{q['id']} {q['query']}: no chunk of {label['source']} has '{label['heading']}' in its heading path"
+            assert all(accepts(c) for c in matched), f"{q['id']}: {label} lies outside the query's filter"
+    assert len(bench.load_queries(present).queries) >= MIN_QUERIES
+
+
+@pytest.fixture(scope="module")
+def quality(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Any], dict[str, Any]]:
+    """Keyword, dense and hybrid ranks of every labelled query on the sample corpus, default embeddings."""
+    files = bench.corpus_files()
+    queries = bench.load_queries(p.name for p in files).queries
+    store = bench.build_store(tmp_path_factory.mktemp("retrieval-store"), bench.DEFAULT_EMBEDDING, files)
+    return queries, bench.evaluate_store(store, queries, bench.DEFAULT_EMBEDDING)
+
+
+def test_hybrid_finds_the_sections_and_beats_dense_alone(quality: tuple[list[Any], dict[str, Any]]) -> None:
+    queries, ranks = quality
+    hybrid, dense = ranks["hybrid"], ranks["dense"]
+    assert hybrid.hit(queries, 5) >= HIT5_FLOOR
+    assert hybrid.mrr(queries) >= dense.mrr(queries)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured by benchmarks/retrieval.py: keyword alone has the higher MRR (0.917 against hybrid's 0.845; "
+    "0.873 against 0.812 without ../shared/real); reciprocal rank fusion lets the much weaker dense ranking push "
+    "keyword's first hit down. Remove this mark once fusion at least matches keyword.",
+)
+def test_hybrid_at_least_matches_keyword_alone(quality: tuple[list[Any], dict[str, Any]]) -> None:
+    queries, ranks = quality
+    assert ranks["hybrid"].mrr(queries) >= ranks["keyword"].mrr(queries)
