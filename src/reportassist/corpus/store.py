@@ -102,7 +102,7 @@ class CorpusStore:
         )
         self._manifest = self._read_manifest()
         self._chunks: list[Chunk] | None = None
-        self._keyword: KeywordRetriever | None = None
+        self._retrievers: tuple[KeywordRetriever, DenseRetriever] | None = None
         self._sweep()
 
     # ------------------------------------------------------------------ reading the store
@@ -122,28 +122,31 @@ class CorpusStore:
     def retriever(self, mode: Mode = "hybrid", k: int = 5, where: ChunkFilter | None = None) -> KeywordRetriever | DenseRetriever | HybridRetriever:
         """A LangChain retriever over the store's sections."""
         where = where or ChunkFilter()
-        keyword = self._keyword_retriever()
-        dense = DenseRetriever(
-            store=self._vectors,
-            chunks_by_id={c.id: c for c in self.chunks()},
-            report_ids=sorted({e.report_id for e in self._manifest.values()}),
-            k=k,
-            where=where,
-        )
+        keyword, dense = self._base_retrievers()
+        settings = {"k": k, "where": where}
         if mode == "keyword":
-            return keyword.model_copy(update={"k": k, "where": where})
+            return keyword.model_copy(update=settings)
         if mode == "dense":
-            return dense
+            return dense.model_copy(update=settings)
         return HybridRetriever(keyword=keyword, dense=dense, k=k, where=where)
 
     def search(self, query: str, k: int = 5, where: ChunkFilter | None = None, mode: Mode = "hybrid") -> list[Scored]:
         where = where or ChunkFilter()
         return self.retriever(mode, k, where).rank(query, k, where)
 
-    def _keyword_retriever(self) -> KeywordRetriever:
-        if self._keyword is None:
-            self._keyword = KeywordRetriever(chunks=self.chunks())
-        return self._keyword
+    def _base_retrievers(self) -> tuple[KeywordRetriever, DenseRetriever]:
+        """Built once per state of the store: the BM25 index and the map from ids to chunks."""
+        if self._retrievers is None:
+            chunks = self.chunks()
+            self._retrievers = (
+                KeywordRetriever(chunks=chunks),
+                DenseRetriever(
+                    store=self._vectors,
+                    chunks_by_id={c.id: c for c in chunks},
+                    report_ids=sorted({e.report_id for e in self._manifest.values()}),
+                ),
+            )
+        return self._retrievers
 
     # ------------------------------------------------------------------ ingesting
 
@@ -190,7 +193,7 @@ class CorpusStore:
         )
         self._write_manifest()
         self._chunks = None
-        self._keyword = None
+        self._retrievers = None
         if old is not None:
             self._forget(old.report_id)
             return "replaced"
