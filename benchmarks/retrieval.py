@@ -100,7 +100,8 @@ PREAMBLE = "（标题与引言）"  # heading path of the untitled opening, as i
 HYBRID_DEPTH = 30  # retrievers.HybridRetriever.depth: how many of each ranking the fusion takes
 LARGE_SECTIONS = 10_000
 QUICK_SECTIONS = 1_500
-TRACED_SECTIONS = 1_500  # the traced (tracemalloc) ingest of the generated corpus stops after this many sections
+# The traced (tracemalloc) ingest of the generated corpus stops after about this many sections.
+TRACED_SECTIONS = 1_500
 
 
 # ---------------------------------------------------------------------------------------------- corpus & labels
@@ -224,7 +225,9 @@ def build_store(root: Path, embedding: str, files: list[Path], memo: bool = True
     from reportassist.corpus.store import open_chroma
 
     embeddings = get_embeddings(embedding)
-    store = CorpusStore(root, MemoEmbeddings(embeddings) if memo else embeddings, open_chroma(root, None), embedding)
+    store = CorpusStore(
+        root, MemoEmbeddings(embeddings) if memo else embeddings, open_chroma(root, None), embedding
+    )
     result = store.ingest(files)
     if result.failed:
         raise SystemExit(f"ingest failed: {result.failed}")
@@ -232,7 +235,10 @@ def build_store(root: Path, embedding: str, files: list[Path], memo: bool = True
 
 
 def evaluate_store(store: Any, queries: list[Query], label: str) -> dict[str, Ranks]:
-    return {mode: Ranks(f"{mode} / {label}", rank_store(store, queries, mode)) for mode in ("keyword", "dense", "hybrid")}
+    return {
+        mode: Ranks(f"{mode} / {label}", rank_store(store, queries, mode))
+        for mode in ("keyword", "dense", "hybrid")
+    }
 
 
 @dataclass
@@ -243,7 +249,9 @@ class Window:
     relevant_to: frozenset[str]  # query ids
 
 
-def baseline_windows(files: list[Path], queries: list[Query]) -> tuple[list[Window], dict[str, dict[str, Any]]]:
+def baseline_windows(
+    files: list[Path], queries: list[Query]
+) -> tuple[list[Window], dict[str, dict[str, Any]]]:
     """Fixed 500-character windows of each report's body, each with the queries it is relevant to."""
     from reportassist import read_report
 
@@ -259,7 +267,11 @@ def baseline_windows(files: list[Path], queries: list[Query]) -> tuple[list[Wind
             for query in queries:
                 for s, e, heading in spans:
                     overlap = min(end, e) - max(start, s)
-                    if overlap >= min(MIN_OVERLAP, e - s) and overlap > 0 and query.relevant(source, heading or PREAMBLE):
+                    if (
+                        overlap >= min(MIN_OVERLAP, e - s)
+                        and overlap > 0
+                        and query.relevant(source, heading or PREAMBLE)
+                    ):
                         relevant.add(query.id)
                         break
             wid = f"{path.name}:{start}"
@@ -284,21 +296,28 @@ def evaluate_baseline(root: Path, files: list[Path], queries: list[Query]) -> tu
     from reportassist.corpus.embeddings import get_embeddings
 
     windows, meta = baseline_windows(files, queries)
-    client = chromadb.PersistentClient(path=str(root / "chroma"), settings=ChromaSettings(anonymized_telemetry=False))
+    client = chromadb.PersistentClient(
+        path=str(root / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
     vectors = Chroma(
         client=client,
         collection_name="windows",
         embedding_function=MemoEmbeddings(get_embeddings(DEFAULT_EMBEDDING)),
         collection_metadata={"hnsw:space": "cosine"},
     )
-    vectors.add_texts([w.text for w in windows], metadatas=[meta[w.id] for w in windows], ids=[w.id for w in windows])
+    vectors.add_texts(
+        [w.text for w in windows], metadatas=[meta[w.id] for w in windows], ids=[w.id for w in windows]
+    )
     by_id = {w.id: w for w in windows}
     report_ids = sorted({m["report_id"] for m in meta.values()})
     ranks: dict[str, int | None] = {}
     for query in queries:
-        found = vectors.similarity_search_with_score(query.text, k=EVAL_K, filter=query.chunk_filter().chroma_where(report_ids))
+        found = vectors.similarity_search_with_score(
+            query.text, k=EVAL_K, filter=query.chunk_filter().chroma_where(report_ids)
+        )
         ranks[query.id] = next(
-            (i for i, (doc, _) in enumerate(found, start=1) if query.id in by_id[doc.id or ""].relevant_to), None
+            (i for i, (doc, _) in enumerate(found, start=1) if query.id in by_id[doc.id or ""].relevant_to),
+            None,
         )
     share = statistics.mean(
         sum(q.id in w.relevant_to for w in eligible) / len(eligible)
@@ -329,20 +348,83 @@ def relevant_share(chunks: list[Any], queries: list[Query]) -> float:
 
 # ---------------------------------------------------------------------------------------------- generated corpus
 
-CITIES = (
-    "青山 临河 东岭 南湖 西川 北塘 云溪 石门 白沙 金水 玉泉 松江 柳林 桃源 凤台 龙湾 鹤岭 平川 安澜 清远 "
-    "长宁 永和 新丰 广济 宁远 启明 望海 星河 春晖 秋实 嘉禾 泰和 顺昌 丰乐 兴隆 福山 瑞安 文昌 崇德 明珠"
-).split()
-DEPARTMENTS = (
-    "科学技术 教育 民政 司法 财政 人力资源和社会保障 自然资源 生态环境 住房和城乡建设 交通运输 水利 农业农村 "
-    "商务 文化和旅游 卫生健康 应急管理 审计 市场监督管理 统计 医疗保障"
-).split()
+CITIES = [
+    "青山",
+    "临河",
+    "东岭",
+    "南湖",
+    "西川",
+    "北塘",
+    "云溪",
+    "石门",
+    "白沙",
+    "金水",
+    "玉泉",
+    "松江",
+    "柳林",
+    "桃源",
+    "凤台",
+    "龙湾",
+    "鹤岭",
+    "平川",
+    "安澜",
+    "清远",
+    "长宁",
+    "永和",
+    "新丰",
+    "广济",
+    "宁远",
+    "启明",
+    "望海",
+    "星河",
+    "春晖",
+    "秋实",
+    "嘉禾",
+    "泰和",
+    "顺昌",
+    "丰乐",
+    "兴隆",
+    "福山",
+    "瑞安",
+    "文昌",
+    "崇德",
+    "明珠",
+]
+DEPARTMENTS = [
+    "科学技术",
+    "教育",
+    "民政",
+    "司法",
+    "财政",
+    "人力资源和社会保障",
+    "自然资源",
+    "生态环境",
+    "住房和城乡建设",
+    "交通运输",
+    "水利",
+    "农业农村",
+    "商务",
+    "文化和旅游",
+    "卫生健康",
+    "应急管理",
+    "审计",
+    "市场监督管理",
+    "统计",
+    "医疗保障",
+]
 # Year range of each format, for the generated reports' years.
 YEARS = {"legacy": (2010, 2018), "gb2019": (2019, 2020), "gb2021": (2021, 2024)}
 _YEAR = re.compile(r"(?<!\d)20[0-3]\d(?!\d)")
 _COUNT = re.compile(r"(?<![\d.])(\d{1,3})(?=(?:条|件|次|场|批次|期|个|项|人次|处|张|份))")
 _SENTENCE = re.compile(r"[^。；]+[。；]?")
-_SYNONYMS = (("全年", "本年度"), ("我局", "本局"), ("进一步", "持续"), ("及时", "第一时间"), ("加强", "强化"), ("完善", "健全"))
+_SYNONYMS = (
+    ("全年", "本年度"),
+    ("我局", "本局"),
+    ("进一步", "持续"),
+    ("及时", "第一时间"),
+    ("加强", "强化"),
+    ("完善", "健全"),
+)
 
 
 @dataclass(frozen=True)
@@ -364,15 +446,31 @@ def templates() -> tuple[Template, ...]:
         report = read_report(path)
         assert report.meta.year is not None and report.meta.format is not None, path
         found.append(
-            Template(path, path.read_text(encoding="utf-8"), report.meta.year, report.meta.format, len(chunk_report(report, "t")))
+            Template(
+                path,
+                path.read_text(encoding="utf-8"),
+                report.meta.year,
+                report.meta.format,
+                len(chunk_report(report, "t")),
+            )
         )
     return tuple(found)
 
 
 def _rename(text: str, agency: str, city: str) -> str:
-    for old in ("示例市科学技术局", "攀枝花市科学技术和知识产权局", "攀枝花市科学技术局", "泉州市科学技术局", "泉州市科技局"):
+    for old in (
+        "示例市科学技术局",
+        "攀枝花市科学技术和知识产权局",
+        "攀枝花市科学技术局",
+        "泉州市科学技术局",
+        "泉州市科技局",
+    ):
         text = text.replace(old, agency)
-    return text.replace("示例市", f"示例{city}市").replace("攀枝花", f"示例{city}").replace("泉州", f"示例{city}")
+    return (
+        text.replace("示例市", f"示例{city}市")
+        .replace("攀枝花", f"示例{city}")
+        .replace("泉州", f"示例{city}")
+    )
 
 
 def _perturb_line(line: str, rng: random.Random) -> str:
@@ -534,12 +632,29 @@ class SpeedRow:
 
 
 def measure_speed(
-    name: str, embedding: str, files: list[Path], queries: list[Query], rounds: int, folder: Path, traced_files: list[Path]
+    name: str,
+    embedding: str,
+    files: list[Path],
+    queries: list[Query],
+    rounds: int,
+    folder: Path,
+    traced_files: list[Path],
 ) -> SpeedRow:
-    spec = {"embedding": embedding, "queries": [{"query": q.text, "where": q.where} for q in queries], "rounds": rounds}
-    timed = run_worker({**spec, "files": [str(p) for p in files], "store": str(folder / f"{name}-timed"), "trace": False})
+    spec = {
+        "embedding": embedding,
+        "queries": [{"query": q.text, "where": q.where} for q in queries],
+        "rounds": rounds,
+    }
+    timed = run_worker(
+        {**spec, "files": [str(p) for p in files], "store": str(folder / f"{name}-timed"), "trace": False}
+    )
     traced = run_worker(
-        {**spec, "files": [str(p) for p in traced_files], "store": str(folder / f"{name}-traced"), "trace": True}
+        {
+            **spec,
+            "files": [str(p) for p in traced_files],
+            "store": str(folder / f"{name}-traced"),
+            "trace": True,
+        }
     )
     return SpeedRow(name, embedding, timed, traced)
 
@@ -596,7 +711,9 @@ def _fmt(x: float) -> str:
     return f"{x:.3f}"
 
 
-def render_quality(console: Any, rows: list[Ranks], queries: list[Query], loaded: LoadedQueries, windows: int) -> None:
+def render_quality(
+    console: Any, rows: list[Ranks], queries: list[Query], loaded: LoadedQueries, windows: int
+) -> None:
     from rich.table import Table
 
     section = [q for q in queries if q.kind == "section"]
@@ -620,7 +737,9 @@ def render_quality(console: Any, rows: list[Ranks], queries: list[Query], loaded
             str(sum(ranks.ranks[q.id] is None for q in queries)),
         )
     console.print(table)
-    console.print(f"baseline: {windows} windows of {WINDOW} characters (the sections store holds the same text in sections)")
+    console.print(
+        f"baseline: {windows} windows of {WINDOW} characters (the sections store holds the same text in sections)"
+    )
     if loaded.dropped_queries or loaded.dropped_labels:
         console.print(
             f"real reports absent ({REAL}): {loaded.dropped_labels} labels dropped, "
@@ -632,7 +751,8 @@ def render_quality(console: Any, rows: list[Ranks], queries: list[Query], loaded
 class FullRankings:
     """Every section of the store, ranked by keyword and by dense alone, per query (for the fusion analysis)."""
 
-    keyword: dict[str, list[Any]]  # query id -> chunks, best first (keyword lists only sections with a query word)
+    # query id -> chunks, best first; keyword lists only the sections with a word of the query
+    keyword: dict[str, list[Any]]
     dense: dict[str, list[Any]]
     sections: int
 
@@ -657,29 +777,42 @@ def rrf(keyword: list[Any], dense: list[Any], depth: int, k: int, keyword_weight
     return [chunks[c] for c in sorted(scores, key=lambda c: -scores[c])]
 
 
-def _rank_in(query: Query, chunks: list[Any], depth: int = EVAL_K) -> int | None:
-    return first_relevant(query, [(c.source, c.heading) for c in chunks[:depth]]) if depth <= EVAL_K else next(
-        (i for i, c in enumerate(chunks[:depth], start=1) if query.relevant(c.source, c.heading)), None
-    )
+def _rank_in(query: Query, chunks: list[Any]) -> int | None:
+    return first_relevant(query, [(c.source, c.heading) for c in chunks])
 
 
-def render_fusion(console: Any, keyword: Ranks, dense: Ranks, hybrid: Ranks, queries: list[Query], full: FullRankings) -> dict[str, Any]:
+def render_fusion(
+    console: Any, keyword: Ranks, dense: Ranks, hybrid: Ranks, queries: list[Query], full: FullRankings
+) -> dict[str, Any]:
     """Where fusion gains and loses, query by query (default embeddings), and what other fusions would give."""
     from rich.table import Table
 
     def r(x: int | None) -> int:
         return x if x is not None else EVAL_K + 1
 
-    summary = Table(title="hybrid against its parts, query by query (default embeddings): rank of the first relevant section", title_justify="left")
+    summary = Table(
+        title="hybrid against its parts, query by query (default embeddings): rank of the first relevant section",
+        title_justify="left",
+    )
     summary.add_column("hybrid compared with", no_wrap=True)
     for column in ("better", "same", "worse"):
         summary.add_column(column, justify="right")
     h = [r(hybrid.ranks[q.id]) for q in queries]
     for part in (keyword, dense):
         p = [r(part.ranks[q.id]) for q in queries]
-        summary.add_row(part.name, str(sum(a < b for a, b in zip(h, p))), str(sum(a == b for a, b in zip(h, p))), str(sum(a > b for a, b in zip(h, p))))
+        summary.add_row(
+            part.name,
+            str(sum(a < b for a, b in zip(h, p))),
+            str(sum(a == b for a, b in zip(h, p))),
+            str(sum(a > b for a, b in zip(h, p))),
+        )
     best = [min(r(keyword.ranks[q.id]), r(dense.ranks[q.id])) for q in queries]
-    summary.add_row("the better of the two, per query", str(sum(a < b for a, b in zip(h, best))), str(sum(a == b for a, b in zip(h, best))), str(sum(a > b for a, b in zip(h, best))))
+    summary.add_row(
+        "the better of the two, per query",
+        str(sum(a < b for a, b in zip(h, best))),
+        str(sum(a == b for a, b in zip(h, best))),
+        str(sum(a > b for a, b in zip(h, best))),
+    )
     console.print(summary)
     listed = statistics.mean(len(full.keyword[q.id]) for q in queries)
     console.print(
@@ -689,7 +822,7 @@ def render_fusion(console: Any, keyword: Ranks, dense: Ranks, hybrid: Ranks, que
 
     losses = sorted(
         (q for q in queries if r(hybrid.ranks[q.id]) > min(r(keyword.ranks[q.id]), r(dense.ranks[q.id]))),
-        key=lambda q: (1 / min(r(keyword.ranks[q.id]), r(dense.ranks[q.id])) - 1 / r(hybrid.ranks[q.id])),
+        key=lambda q: 1 / min(r(keyword.ranks[q.id]), r(dense.ranks[q.id])) - 1 / r(hybrid.ranks[q.id]),
         reverse=True,
     )
     if losses:
@@ -697,33 +830,66 @@ def render_fusion(console: Any, keyword: Ranks, dense: Ranks, hybrid: Ranks, que
             title="queries where hybrid ranks the first relevant section below the better part ('-': not in the first 10)",
             title_justify="left",
         )
-        for column in ("id", "kind", "query", "filter", "keyword", "dense", "hybrid", "dense rank of keyword's first relevant (all sections)"):
+        for column in (
+            "id",
+            "kind",
+            "query",
+            "filter",
+            "keyword",
+            "dense",
+            "hybrid",
+            "dense rank of keyword's first relevant (all sections)",
+        ):
             table.add_column(column, no_wrap=column != "query")
-        show = lambda x: "-" if x is None else str(x)  # noqa: E731
+        show = lambda x: "-" if x is None else str(x)
         for q in losses:
             first = next((c for c in full.keyword[q.id] if q.relevant(c.source, c.heading)), None)
-            dense_rank = next((i for i, c in enumerate(full.dense[q.id], 1) if first is not None and c.id == first.id), None)
+            dense_rank = next(
+                (i for i, c in enumerate(full.dense[q.id], 1) if first is not None and c.id == first.id), None
+            )
             table.add_row(
-                q.id, q.kind, q.text, json.dumps(q.where, ensure_ascii=False) if q.where else "",
-                show(keyword.ranks[q.id]), show(dense.ranks[q.id]), show(hybrid.ranks[q.id]),
-                show(dense_rank) + (f" (beyond the fusion depth {HYBRID_DEPTH})" if dense_rank and dense_rank > HYBRID_DEPTH else ""),
+                q.id,
+                q.kind,
+                q.text,
+                json.dumps(q.where, ensure_ascii=False) if q.where else "",
+                show(keyword.ranks[q.id]),
+                show(dense.ranks[q.id]),
+                show(hybrid.ranks[q.id]),
+                show(dense_rank)
+                + (
+                    f" (beyond the fusion depth {HYBRID_DEPTH})"
+                    if dense_rank and dense_rank > HYBRID_DEPTH
+                    else ""
+                ),
             )
         console.print(table)
 
     variants = [
-        (f"RRF k=60, depth {HYBRID_DEPTH} (the store's hybrid)", lambda kw, de: rrf(kw, de, HYBRID_DEPTH, 60)),
+        (
+            f"RRF k=60, depth {HYBRID_DEPTH} (the store's hybrid)",
+            lambda kw, de: rrf(kw, de, HYBRID_DEPTH, 60),
+        ),
         ("RRF k=60, depth 10", lambda kw, de: rrf(kw, de, 10, 60)),
         ("RRF k=10, depth 30", lambda kw, de: rrf(kw, de, 30, 10)),
         ("RRF k=60, depth 30, keyword weighted 2:1", lambda kw, de: rrf(kw, de, 30, 60, 2.0)),
     ]
-    table = Table(title="what other fusions of the same two rankings would give (not what the store does; default embeddings)", title_justify="left")
+    table = Table(
+        title="what other fusions of the same two rankings would give (not what the store does; default embeddings)",
+        title_justify="left",
+    )
     for column in ("fusion", "hit@1", "hit@5", "MRR"):
         table.add_column(column, justify="left" if column == "fusion" else "right", no_wrap=True)
     whatif = {}
     for name, fuse in variants:
         ranks = Ranks(name, {q.id: _rank_in(q, fuse(full.keyword[q.id], full.dense[q.id])) for q in queries})
-        table.add_row(name, _fmt(ranks.hit(queries, 1)), _fmt(ranks.hit(queries, 5)), _fmt(ranks.mrr(queries)))
-        whatif[name] = {"hit@1": ranks.hit(queries, 1), "hit@5": ranks.hit(queries, 5), "mrr": ranks.mrr(queries)}
+        table.add_row(
+            name, _fmt(ranks.hit(queries, 1)), _fmt(ranks.hit(queries, 5)), _fmt(ranks.mrr(queries))
+        )
+        whatif[name] = {
+            "hit@1": ranks.hit(queries, 1),
+            "hit@5": ranks.hit(queries, 5),
+            "mrr": ranks.mrr(queries),
+        }
     console.print(table)
     return whatif
 
@@ -731,11 +897,28 @@ def render_fusion(console: Any, keyword: Ranks, dense: Ranks, hybrid: Ranks, que
 def render_embeddings(console: Any, costs: list[EmbeddingCost], sections: int) -> None:
     from rich.table import Table
 
-    table = Table(title=f"embedding cost alone (the sample corpus's {sections} sections; one query at a time)", title_justify="left")
-    for column in ("embeddings", "dims", "load s", "embed sections/s", "embed_query p50 ms", f"embedding {LARGE_SECTIONS:,} sections, s"):
+    table = Table(
+        title=f"embedding cost alone (the sample corpus's {sections} sections; one query at a time)",
+        title_justify="left",
+    )
+    for column in (
+        "embeddings",
+        "dims",
+        "load s",
+        "embed sections/s",
+        "embed_query p50 ms",
+        f"embedding {LARGE_SECTIONS:,} sections, s",
+    ):
         table.add_column(column, justify="right" if column != "embeddings" else "left", no_wrap=True)
     for c in costs:
-        table.add_row(c.name, str(c.dimensions), f"{c.load_s:.1f}", f"{c.docs_per_s:.1f}", f"{c.query_ms:.1f}", f"{LARGE_SECTIONS / c.docs_per_s:.0f}")
+        table.add_row(
+            c.name,
+            str(c.dimensions),
+            f"{c.load_s:.1f}",
+            f"{c.docs_per_s:.1f}",
+            f"{c.query_ms:.1f}",
+            f"{LARGE_SECTIONS / c.docs_per_s:.0f}",
+        )
     console.print(table)
 
 
@@ -748,18 +931,41 @@ def render_speed(console: Any, rows: list[SpeedRow], rounds: int) -> None:
         title_justify="left",
     )
     columns = (
-        "corpus", "embeddings", "reports", "sections", "ingest s", "sections/s", "1st query s", "hybrid p50",
-        "hybrid p95", "keyword p50", "dense p50", "peak RSS MiB", "heap peak MiB", "(traced sections)",
+        "corpus",
+        "embeddings",
+        "reports",
+        "sections",
+        "ingest s",
+        "sections/s",
+        "1st query s",
+        "hybrid p50",
+        "hybrid p95",
+        "keyword p50",
+        "dense p50",
+        "peak RSS MiB",
+        "heap peak MiB",
+        "(traced sections)",
     )
     for column in columns:
-        table.add_column(column, justify="left" if column in ("corpus", "embeddings") else "right", no_wrap=True)
+        table.add_column(
+            column, justify="left" if column in ("corpus", "embeddings") else "right", no_wrap=True
+        )
     for row in rows:
         t = row.timed
         table.add_row(
-            row.corpus, row.embedding, str(t["reports"]), f"{t['sections']:,}", f"{t['ingest_s']:.1f}",
-            f"{t['sections'] / t['ingest_s']:.1f}", f"{t['first_query_s']:.2f}",
-            f"{t['p50_ms']['hybrid']:.1f}", f"{t['p95_ms']['hybrid']:.1f}", f"{t['p50_ms']['keyword']:.1f}",
-            f"{t['p50_ms']['dense']:.1f}", f"{t['rss_mib']:.0f}", f"{row.traced['traced_peak_mib']:.1f}",
+            row.corpus,
+            row.embedding,
+            str(t["reports"]),
+            f"{t['sections']:,}",
+            f"{t['ingest_s']:.1f}",
+            f"{t['sections'] / t['ingest_s']:.1f}",
+            f"{t['first_query_s']:.2f}",
+            f"{t['p50_ms']['hybrid']:.1f}",
+            f"{t['p95_ms']['hybrid']:.1f}",
+            f"{t['p50_ms']['keyword']:.1f}",
+            f"{t['p50_ms']['dense']:.1f}",
+            f"{t['rss_mib']:.0f}",
+            f"{row.traced['traced_peak_mib']:.1f}",
             f"{row.traced['sections']:,}",
         )
     console.print(table)
@@ -770,7 +976,9 @@ def render_speed(console: Any, rows: list[SpeedRow], rounds: int) -> None:
     for row in rows:
         t = row.timed
         if t["failed"]:
-            console.print(f"[red]{row.corpus}: {len(t['failed'])} files failed to ingest[/], e.g. {t['failed'][0]}")
+            console.print(
+                f"[red]{row.corpus}: {len(t['failed'])} files failed to ingest[/], e.g. {t['failed'][0]}"
+            )
         hwm = f", VmHWM {t['vm_hwm_mib']:.0f} MiB" if t.get("vm_hwm_mib") else ""
         console.print(
             f"{row.corpus}: model load {t['load_s']:.1f} s (not in ingest s); ru_maxrss right after the ingest "
@@ -782,9 +990,15 @@ def render_speed(console: Any, rows: list[SpeedRow], rounds: int) -> None:
 # ---------------------------------------------------------------------------------------------- main
 
 
-def run_quality(console: Any, folder: Path, files: list[Path], loaded: LoadedQueries, minilm: str) -> dict[str, Any]:
+def run_quality(
+    console: Any, folder: Path, files: list[Path], loaded: LoadedQueries, minilm: str
+) -> dict[str, Any]:
     queries = loaded.queries
-    backends = [(DEFAULT_EMBEDDING, DEFAULT_EMBEDDING), ("hashing", "hashing"), ("all-MiniLM-L6-v2 (English)", minilm)]
+    backends = [
+        (DEFAULT_EMBEDDING, DEFAULT_EMBEDDING),
+        ("hashing", "hashing"),
+        ("all-MiniLM-L6-v2 (English)", minilm),
+    ]
     per_backend: dict[str, dict[str, Ranks]] = {}
     stores: dict[str, Any] = {}
     sections = 0
@@ -800,7 +1014,9 @@ def run_quality(console: Any, folder: Path, files: list[Path], loaded: LoadedQue
     baseline, windows, window_share = evaluate_baseline(folder / "baseline", files, queries)
     rows.append(Ranks(f"baseline: {baseline.name}", baseline.ranks))
     section_share = relevant_share(stores[DEFAULT_EMBEDDING].chunks(), queries)
-    console.print(f"sample corpus: {len(files)} reports ({', '.join(p.name for p in files)}), {sections} sections")
+    console.print(
+        f"sample corpus: {len(files)} reports ({', '.join(p.name for p in files)}), {sections} sections"
+    )
     render_quality(console, rows, queries, loaded, windows)
     console.print(
         f"a query's labels make on average {section_share:.1%} of the sections its filter admits relevant, and "
@@ -808,11 +1024,21 @@ def run_quality(console: Any, folder: Path, files: list[Path], loaded: LoadedQue
         "for both): the baseline's task is the easier one"
     )
     whatif = render_fusion(console, default["keyword"], default["dense"], default["hybrid"], queries, full)
-    record = {r.name: {"hit@1": r.hit(queries, 1), "hit@5": r.hit(queries, 5), "mrr": r.mrr(queries), "ranks": r.ranks} for r in rows}
+    record = {
+        r.name: {
+            "hit@1": r.hit(queries, 1),
+            "hit@5": r.hit(queries, 5),
+            "mrr": r.mrr(queries),
+            "ranks": r.ranks,
+        }
+        for r in rows
+    }
     return {"modes": record, "fusion_whatif": whatif}
 
 
-def run_embedding_cost(console: Any, files: list[Path], queries: list[Query], minilm: str) -> list[dict[str, Any]]:
+def run_embedding_cost(
+    console: Any, files: list[Path], queries: list[Query], minilm: str
+) -> list[dict[str, Any]]:
     from reportassist import read_report
     from reportassist.corpus.chunks import chunk_report
     from reportassist.corpus.embeddings import UniversalSentenceEncoder, get_embeddings
@@ -820,8 +1046,18 @@ def run_embedding_cost(console: Any, files: list[Path], queries: list[Query], mi
     texts = [c.text for p in files for c in chunk_report(read_report(p), p.name)]
     qtexts = [q.text for q in queries]
     costs = [
-        embedding_cost(f"{DEFAULT_EMBEDDING} (default: threads=min(4, cores))", lambda: get_embeddings(DEFAULT_EMBEDDING), texts, qtexts),
-        embedding_cost(f"{DEFAULT_EMBEDDING} with threads=1 (not the default)", lambda: UniversalSentenceEncoder(threads=1), texts, qtexts),
+        embedding_cost(
+            f"{DEFAULT_EMBEDDING} (default: threads=min(4, cores))",
+            lambda: get_embeddings(DEFAULT_EMBEDDING),
+            texts,
+            qtexts,
+        ),
+        embedding_cost(
+            f"{DEFAULT_EMBEDDING} with threads=1 (not the default)",
+            lambda: UniversalSentenceEncoder(threads=1),
+            texts,
+            qtexts,
+        ),
         embedding_cost("hashing", lambda: get_embeddings("hashing"), texts, qtexts),
         embedding_cost("all-MiniLM-L6-v2 (English)", lambda: get_embeddings(minilm), texts, qtexts),
     ]
@@ -829,7 +1065,9 @@ def run_embedding_cost(console: Any, files: list[Path], queries: list[Query], mi
     return [asdict(c) for c in costs]
 
 
-def run_speed(folder: Path, files: list[Path], queries: list[Query], args: argparse.Namespace) -> tuple[list[SpeedRow], int]:
+def run_speed(
+    folder: Path, files: list[Path], queries: list[Query], args: argparse.Namespace
+) -> tuple[list[SpeedRow], int]:
     """The speed measurements, each in its own process; printed later by `render_speed`."""
     target = QUICK_SECTIONS if args.quick else LARGE_SECTIONS
     written = generate_corpus(folder / "generated", target)
@@ -837,22 +1075,42 @@ def run_speed(folder: Path, files: list[Path], queries: list[Query], args: argpa
     traced = prefix(written, TRACED_SECTIONS)
     speed = [
         measure_speed("sample corpus", DEFAULT_EMBEDDING, files, queries, args.rounds, folder, files),
-        measure_speed(f"generated, {len(generated):,} reports", args.large_embedding, generated, queries, args.rounds, folder, traced),
+        measure_speed(
+            f"generated, {len(generated):,} reports",
+            args.large_embedding,
+            generated,
+            queries,
+            args.rounds,
+            folder,
+            traced,
+        ),
     ]
     return speed, target
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help=f"generated corpus of {QUICK_SECTIONS:,} sections instead of {LARGE_SECTIONS:,}")
-    parser.add_argument("--large-embedding", default="hashing", help="embeddings for the generated corpus (default: hashing)")
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of the labelled queries for hybrid latency (default 2)")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help=f"generated corpus of {QUICK_SECTIONS:,} sections instead of {LARGE_SECTIONS:,}",
+    )
+    parser.add_argument(
+        "--large-embedding", default="hashing", help="embeddings for the generated corpus (default: hashing)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="rounds of the labelled queries for hybrid latency (default 2)"
+    )
     parser.add_argument("--quality-only", action="store_true", help="only the quality tables")
-    parser.add_argument("--json", type=Path, help="also write every figure, per query ranks included, to this file")
+    parser.add_argument(
+        "--json", type=Path, help="also write every figure, per query ranks included, to this file"
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(json.loads(Path(args.worker).read_text(encoding="utf-8"))), ensure_ascii=False))
+        print(
+            json.dumps(worker(json.loads(Path(args.worker).read_text(encoding="utf-8"))), ensure_ascii=False)
+        )
         return 0
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
@@ -880,7 +1138,9 @@ def main(argv: list[str] | None = None) -> int:
             record["embedding_cost"] = run_embedding_cost(console, files, loaded.queries, minilm)
             render_speed(console, speed, args.rounds)
             if speed[1].timed["sections"] < target:
-                console.print(f"[red]the generated corpus gave {speed[1].timed['sections']:,} sections, fewer than {target:,}[/]")
+                console.print(
+                    f"[red]the generated corpus gave {speed[1].timed['sections']:,} sections, fewer than {target:,}[/]"
+                )
             record["speed"] = [asdict(row) for row in speed]
     console.print(
         f"whole run: {time.perf_counter() - began:.0f} s; load average at the end {_load()}; "

@@ -16,12 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import ROOT
 
 from reportassist import read_report
 from reportassist.corpus import ChunkFilter
 from reportassist.corpus.chunks import Chunk, chunk_report
-
-from conftest import ROOT
 
 _spec = importlib.util.spec_from_file_location("benchmark_retrieval", ROOT / "benchmarks" / "retrieval.py")
 assert _spec is not None and _spec.loader is not None
@@ -55,7 +54,10 @@ def test_labelled_set_is_well_formed() -> None:
         assert q["query"].strip(), q["id"]
         assert q["relevant"], q["id"]
         for label in q["relevant"]:
-            assert set(label) == {"source", "heading"} and label["source"] and label["heading"], (q["id"], label)
+            assert set(label) == {"source", "heading"} and label["source"] and label["heading"], (
+                q["id"],
+                label,
+            )
         where = q.get("where", {})
         assert set(where) <= {"agency", "year_from", "year_to"}, q["id"]
         ChunkFilter(**where)  # well-typed
@@ -75,7 +77,9 @@ def test_every_label_matches_an_actual_chunk() -> None:
                 assert label["source"].startswith("pingtan-") and not real_names, (q["id"], label)
                 continue
             matched = [c for c in chunks if c.source == label["source"] and label["heading"] in c.heading]
-            assert matched, f"{q['id']} {q['query']}: no chunk of {label['source']} has '{label['heading']}' in its heading path"
+            assert matched, (
+                f"{q['id']} {q['query']}: no chunk of {label['source']} has '{label['heading']}' in its heading path"
+            )
             assert all(accepts(c) for c in matched), f"{q['id']}: {label} lies outside the query's filter"
     assert len(bench.load_queries(present).queries) >= MIN_QUERIES
 
