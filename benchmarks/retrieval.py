@@ -1047,14 +1047,14 @@ def run_embedding_cost(
     qtexts = [q.text for q in queries]
     costs = [
         embedding_cost(
-            f"{DEFAULT_EMBEDDING} (default: threads=min(4, cores))",
+            f"{DEFAULT_EMBEDDING} (default: threads=1)",
             lambda: get_embeddings(DEFAULT_EMBEDDING),
             texts,
             qtexts,
         ),
         embedding_cost(
-            f"{DEFAULT_EMBEDDING} with threads=1 (not the default)",
-            lambda: UniversalSentenceEncoder(threads=1),
+            f"{DEFAULT_EMBEDDING} with threads=2 (not the default)",
+            lambda: UniversalSentenceEncoder(threads=2),
             texts,
             qtexts,
         ),

@@ -11,7 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from reportassist.model import Report, Section
-from reportassist.schema import SECTIONS, name_of, tables_for
+from reportassist.schema import FORMAT_NAMES, SECTIONS, name_of, tables_for
 from reportassist.validation import ValidationResult
 from reportassist.validation.context import fmt_value
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:  # the corpus pulls in Chroma and LangChain: not for `parse` a
 
 __all__ = ["print_findings", "print_ingest", "print_report", "print_search"]
 
-_FORMAT_NAMES = {"legacy": "旧版（2008 年条例）", "gb2019": "2019 年版", "gb2021": "2021 年版"}
 
 
 def print_report(console: Console, report: Report) -> None:
@@ -32,7 +31,7 @@ def print_report(console: Console, report: Report) -> None:
         ("机关", meta.agency),
         ("地区", meta.region),
         ("年度", f"{meta.year}（依据：{meta.year_evidence}）" if meta.year else None),
-        ("格式", f"{_FORMAT_NAMES.get(meta.format or '', '未知')}（依据：{meta.format_evidence}）" if meta.format else None),
+        ("格式", f"{FORMAT_NAMES[meta.format] if meta.format else '未知'}（依据：{meta.format_evidence}）" if meta.format else None),
         ("发布日期", meta.published.isoformat() if meta.published else None),
         ("文号", meta.doc_number),
         ("来源文件", meta.source),

@@ -13,6 +13,7 @@ from reportassist.model import ReportFormat
 
 __all__ = [
     "CUMULATIVE",
+    "FORMAT_NAMES",
     "REQUIRED_SECTIONS",
     "SECTIONS",
     "T3_COLUMNS",
@@ -48,6 +49,13 @@ REQUIRED_SECTIONS: dict[ReportFormat, tuple[str, ...]] = {
     "legacy": ("active", "requests", "fees", "review", "problems", "other"),
     "gb2019": ("overview", "active", "requests", "review", "problems", "other"),
     "gb2021": ("overview", "active", "requests", "review", "problems", "other"),
+}
+
+
+FORMAT_NAMES = {
+    "legacy": "旧版格式（2008 年条例第三十二条）",
+    "gb2019": "2019 年版格式（国办公开办函〔2019〕60号）",
+    "gb2021": "2021 年版格式（国办公开办函〔2021〕30号）",
 }
 
 

