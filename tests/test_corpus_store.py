@@ -9,15 +9,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-import chromadb
 import pytest
 from conftest import ROOT, SEEDS
 from langchain_core.documents import Document
 
 from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_store
+from reportassist.corpus.chunks import passages
 from reportassist.corpus.embeddings import get_embeddings
 from reportassist.corpus.store import open_chroma
 from reportassist.errors import InputError
@@ -65,9 +66,16 @@ def _store(root: Path, server: ChromaServer | None = None, embedding: str = "use
     return open_store(root, server, embedding)
 
 
-def _collection(root: Path, server: ChromaServer | None) -> chromadb.Collection:
+def _indexed(root: Path, server: ChromaServer | None) -> Counter[str]:
+    """How many passages Chroma holds for each chunk id of the store in `root`."""
     store_id = json.loads((root / "store.json").read_text(encoding="utf-8"))["id"]
-    return open_chroma(root, server).get_collection(f"reportassist-{store_id}")
+    collection = open_chroma(root, server).get_collection(f"reportassist-{store_id}")
+    return Counter(str(m["chunk_id"]) for m in collection.get(include=["metadatas"])["metadatas"] or [])
+
+
+def _passages_of(store: CorpusStore) -> Counter[str]:
+    """How many passages each of the store's chunks should have in Chroma."""
+    return Counter({c.id: len(passages(c.text)) for c in store.chunks()})
 
 
 @pytest.fixture(params=["embedded", "server"])
@@ -80,10 +88,11 @@ def test_ingest_is_idempotent(tmp_path: Path, chroma: ChromaServer | None) -> No
     store = _store(tmp_path / "store", chroma)
     first = store.ingest(REPORTS)
     assert len(first.added) == 4 and not first.failed
-    count = len(store.chunks())
+    indexed = _indexed(tmp_path / "store", chroma)
+    assert indexed == _passages_of(store)
     again = _store(tmp_path / "store", chroma).ingest(REPORTS)
     assert (len(again.added), len(again.replaced), len(again.unchanged)) == (0, 0, 4)
-    assert _collection(tmp_path / "store", chroma).count() == count
+    assert _indexed(tmp_path / "store", chroma) == indexed
 
 
 def test_changed_file_replaces_its_old_version(tmp_path: Path, chroma: ChromaServer | None) -> None:
@@ -139,8 +148,18 @@ def test_interrupted_ingest_leaves_no_half_indexed_report(tmp_path: Path) -> Non
         store.ingest(REPORTS[2:])
     reopened = _store(root)
     assert [Path(e.path).name for e in reopened.entries] == ["gb2021-2022.md"]
-    assert _collection(root, None).count() == len(reopened.chunks())
+    assert _indexed(root, None) == _passages_of(reopened)
     assert reopened.ingest(REPORTS[2:]).added == [REPORTS[3]]
+
+
+def test_a_closed_store_can_be_deleted_and_built_again(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    with _store(root) as store:
+        store.ingest(REPORTS[:1])
+    shutil.rmtree(root)
+    with _store(root) as store:
+        assert store.ingest(REPORTS[1:2]).added == [REPORTS[1]]
+        assert {s.chunk.source for s in store.search("政府信息公开", k=5, mode="dense")} == {REPORTS[1].name}
 
 
 def test_filters(tmp_path: Path, chroma: ChromaServer | None) -> None:
@@ -172,7 +191,7 @@ def test_stores_sharing_a_server_keep_apart(tmp_path: Path, chroma_server: Chrom
     second.ingest(REPORTS[2:])
     reopened = _store(tmp_path / "first", chroma_server)
     assert {s.chunk.format for s in reopened.search("政府信息公开", k=20, mode="dense")} == {"legacy"}
-    assert _collection(tmp_path / "first", chroma_server).count() == len(reopened.chunks())
+    assert _indexed(tmp_path / "first", chroma_server) == _passages_of(reopened)
 
 
 def test_embedded_store_and_chroma_server_give_the_same_results(tmp_path: Path, chroma_server: ChromaServer) -> None:

@@ -117,11 +117,13 @@ def ingest(
     """把往年报告导入语料库；内容未变的文件跳过，内容有变的文件替换旧版本。"""
     from reportassist.corpus.store import expand_paths
 
-    corpus = _open_store(store, chroma_host, chroma_port, embedding)
     files = expand_paths(paths)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), console=_err
-    ) as progress:
+    with (
+        _open_store(store, chroma_host, chroma_port, embedding) as corpus,
+        Progress(
+            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), console=_err
+        ) as progress,
+    ):
         task = progress.add_task("导入报告", total=len(files))
         result = corpus.ingest(files, progress=lambda path: progress.update(task, advance=1, description=path.name))
     print_ingest(_out, result)
@@ -150,8 +152,8 @@ def search(
     from reportassist.corpus import ChunkFilter
 
     where = ChunkFilter(agency=agency, format=report_format, canonical=section, **_years(year))
-    corpus = _open_store(store, chroma_host, chroma_port, embedding)
-    found = corpus.search(query, k=k, where=where, mode=mode)  # type: ignore[arg-type]
+    with _open_store(store, chroma_host, chroma_port, embedding) as corpus:
+        found = corpus.search(query, k=k, where=where, mode=mode)  # type: ignore[arg-type]
     if as_json:
         _print_json([{"score": s.score, **s.chunk.model_dump()} for s in found])
     else:

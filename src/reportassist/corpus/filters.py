@@ -29,9 +29,9 @@ class ChunkFilter:
             return False
         return self.canonical is None or chunk.canonical == self.canonical
 
-    def chroma_where(self, report_ids: list[str]) -> dict[str, Any]:
-        """The same filter as a Chroma `where`, limited to the reports the store holds."""
-        clauses: list[dict[str, Any]] = [{"report_id": {"$in": report_ids}}]
+    def chroma_where(self) -> dict[str, Any] | None:
+        """The same filter as a Chroma `where` (None: no condition, which Chroma wants as no `where` at all)."""
+        clauses: list[dict[str, Any]] = []
         if self.agency is not None:
             clauses.append({"agency": self.agency})
         if self.year_from is not None:
@@ -42,4 +42,6 @@ class ChunkFilter:
             clauses.append({"format": self.format})
         if self.canonical is not None:
             clauses.append({"canonical": self.canonical})
+        if not clauses:
+            return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}

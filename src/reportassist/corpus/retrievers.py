@@ -25,6 +25,9 @@ __all__ = ["DenseRetriever", "HybridRetriever", "KeywordRetriever", "Ranker", "S
 
 # Reciprocal rank fusion's constant (Cormack et al.): damps the weight of the very top ranks.
 RRF_K = 60
+# Passages fetched from Chroma for each section wanted: sections have about eight (more are fetched
+# when these fall on fewer sections).
+PASSAGES_FETCHED_PER_CHUNK = 8
 
 
 @dataclass(frozen=True)
@@ -58,15 +61,21 @@ class _FilteredRetriever(BaseRetriever):
 
 
 class KeywordRetriever(_FilteredRetriever):
-    """BM25 over jieba words; chunks with no word of the query are never returned."""
+    """BM25 over jieba words; chunks with no word of the query are never returned.
+
+    `words` are the chunks' words, tokenised once at ingest (jieba takes seconds per thousand sections).
+    """
 
     chunks: list[Chunk]
+    words: list[list[str]]
     _index: bm25s.BM25 = PrivateAttr()
 
     def model_post_init(self, context: object) -> None:
+        if len(self.words) != len(self.chunks):
+            raise ValueError("one list of words per chunk")
         self._index = bm25s.BM25()
         if self.chunks:
-            self._index.index([words(c.text) or ["_"] for c in self.chunks], show_progress=False)
+            self._index.index([w or ["_"] for w in self.words], show_progress=False)
 
     def rank(self, query: str, k: int, where: ChunkFilter) -> list[Scored]:
         tokens = words(query)
@@ -80,22 +89,30 @@ class KeywordRetriever(_FilteredRetriever):
 
 
 class DenseRetriever(_FilteredRetriever):
-    """Nearest sections by embedding, in a Chroma collection, limited to the store's current reports."""
+    """Nearest sections by embedding: Chroma holds each chunk's passages (`chunks.passages`), tagged
+    with the chunk's id, and a chunk scores as its most similar passage."""
 
     store: Chroma
     chunks_by_id: dict[str, Chunk]
-    report_ids: list[str]
 
     def rank(self, query: str, k: int, where: ChunkFilter) -> list[Scored]:
-        if not self.report_ids:
+        if not self.chunks_by_id:
             return []
-        found = self.store.similarity_search_with_score(query, k=k, filter=where.chroma_where(self.report_ids))
-        ranked = []
-        for document, distance in found:
-            chunk = self.chunks_by_id.get(document.id or "")
-            if chunk is not None:
-                ranked.append(Scored(chunk, 1.0 - float(distance)))  # cosine distance -> similarity
-        return ranked
+        vector = self.store.embeddings.embed_query(query)  # type: ignore[union-attr]
+        fetch = k * PASSAGES_FETCHED_PER_CHUNK
+        while True:
+            found = self.store.similarity_search_by_vector_with_relevance_scores(
+                vector, k=fetch, filter=where.chroma_where()
+            )
+            best: dict[str, float] = {}
+            for document, distance in found:
+                chunk_id = str(document.metadata.get("chunk_id", ""))
+                if chunk_id in self.chunks_by_id and chunk_id not in best:
+                    best[chunk_id] = 1.0 - float(distance)  # cosine distance -> similarity
+            if len(best) >= k or len(found) < fetch:
+                break
+            fetch *= 4  # many passages of the same few sections: look further
+        return [Scored(self.chunks_by_id[cid], score) for cid, score in list(best.items())[:k]]
 
 
 class HybridRetriever(_FilteredRetriever):

@@ -4,9 +4,10 @@ Layout of the store folder:
 
     store.json             the store's id (its Chroma collection is `reportassist-<id>`) and embeddings
     manifest.json          the reports the store holds: source path -> report id, and what was read
-    reports/<id>.json      the parsed report and its chunks
+    reports/<id>.json      the parsed report, its chunks and their words (for BM25)
     sources/<id><suffix>   a copy of the file as ingested
-    chroma/                the embedded Chroma database (unless a Chroma server is used)
+    chroma/                the embedded Chroma database (unless a Chroma server is used): the chunks'
+                           passages, each tagged with its chunk's id and metadata
 
 A report id is the hash of the file's content. The manifest is written last, atomically, so a
 report is in the store only once all of it is: chunks that an interrupted run left in Chroma
@@ -32,9 +33,10 @@ from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 from pydantic import BaseModel
 
-from reportassist.corpus.chunks import Chunk, chunk_report
+from reportassist.corpus.chunks import Chunk, chunk_report, passages
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
+from reportassist.corpus.tokenize import words
 from reportassist.errors import InputError, ReportAssistError
 from reportassist.model import Report
 from reportassist.parsing import parse_document
@@ -73,6 +75,7 @@ class _Entry(BaseModel):
 class _Stored(BaseModel):
     report: Report
     chunks: list[Chunk]
+    words: list[list[str]]  # per chunk
 
 
 @dataclass
@@ -85,7 +88,12 @@ class IngestResult:
 
 class CorpusStore:
     """`embedding` names the embeddings the store was built with; a store refuses to be searched
-    with another one, whose vectors would not be comparable."""
+    with another one, whose vectors would not be comparable.
+
+    Close a store (or use it in a `with` block) before deleting its folder: Chroma keeps one
+    database connection per folder for the whole process, and a store reopened in a deleted and
+    recreated folder would otherwise find the old connection, now read-only.
+    """
 
     def __init__(self, root: Path, embeddings: Embeddings, chroma: chromadb.ClientAPI, embedding: str) -> None:
         self.root = root
@@ -101,9 +109,21 @@ class CorpusStore:
             collection_metadata={"hnsw:space": "cosine"},
         )
         self._manifest = self._read_manifest()
-        self._chunks: list[Chunk] | None = None
+        self._chunks: list[tuple[Chunk, list[str]]] | None = None
         self._retrievers: tuple[KeywordRetriever, DenseRetriever] | None = None
         self._sweep()
+
+    def close(self) -> None:
+        """Release the Chroma client (the embedded database's connection once no other store uses it)."""
+        close = getattr(self._client, "close", None)  # chromadb.Client has it; its ClientAPI type does not say so
+        if close is not None:
+            close()
+
+    def __enter__(self) -> CorpusStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # ------------------------------------------------------------------ reading the store
 
@@ -112,8 +132,14 @@ class CorpusStore:
         return list(self._manifest.values())
 
     def chunks(self) -> list[Chunk]:
+        return [chunk for chunk, _ in self._chunks_and_words()]
+
+    def _chunks_and_words(self) -> list[tuple[Chunk, list[str]]]:
         if self._chunks is None:
-            self._chunks = [c for e in self._manifest.values() for c in self._load(e.report_id).chunks]
+            self._chunks = []
+            for entry in self._manifest.values():
+                stored = self._load(entry.report_id)
+                self._chunks.extend(zip(stored.chunks, stored.words, strict=True))
         return self._chunks
 
     def report(self, report_id: str) -> Report:
@@ -137,14 +163,11 @@ class CorpusStore:
     def _base_retrievers(self) -> tuple[KeywordRetriever, DenseRetriever]:
         """Built once per state of the store: the BM25 index and the map from ids to chunks."""
         if self._retrievers is None:
-            chunks = self.chunks()
+            pairs = self._chunks_and_words()
+            chunks = [chunk for chunk, _ in pairs]
             self._retrievers = (
-                KeywordRetriever(chunks=chunks),
-                DenseRetriever(
-                    store=self._vectors,
-                    chunks_by_id={c.id: c for c in chunks},
-                    report_ids=sorted({e.report_id for e in self._manifest.values()}),
-                ),
+                KeywordRetriever(chunks=chunks, words=[w for _, w in pairs]),
+                DenseRetriever(store=self._vectors, chunks_by_id={c.id: c for c in chunks}),
             )
         return self._retrievers
 
@@ -175,13 +198,10 @@ class CorpusStore:
         if report.meta.year is None and report.meta.format is None:
             raise InputError("不像政府信息公开工作年度报告：没有找到报告年度，也没有年度报告格式的表格或章节，未导入。", path=path)
         chunks = chunk_report(report, report_id)
-        stored = _Stored(report=report, chunks=chunks)
+        stored = _Stored(report=report, chunks=chunks, words=[words(c.text) for c in chunks])
         _write_atomic(self.root / "reports" / f"{report_id}.json", stored.model_dump_json().encode("utf-8"))
         _write_atomic(self.root / "sources" / f"{report_id}{path.suffix.lower()}", data)
-        if chunks:
-            self._vectors.add_texts(
-                texts=[c.text for c in chunks], metadatas=[c.metadata() for c in chunks], ids=[c.id for c in chunks]
-            )
+        self._index_passages(chunks)
         self._manifest[key] = _Entry(
             report_id=report_id,
             path=key,
@@ -198,6 +218,18 @@ class CorpusStore:
             self._forget(old.report_id)
             return "replaced"
         return "added"
+
+    def _index_passages(self, chunks: list[Chunk]) -> None:
+        texts: list[str] = []
+        metadatas: list[dict[str, str | int]] = []
+        ids: list[str] = []
+        for chunk in chunks:
+            for number, passage in enumerate(passages(chunk.text)):
+                texts.append(passage)
+                metadatas.append({**chunk.metadata(), "chunk_id": chunk.id})
+                ids.append(f"{chunk.id}/{number}")
+        if texts:
+            self._vectors.add_texts(texts=texts, metadatas=metadatas, ids=ids)
 
     def _forget(self, report_id: str) -> None:
         """Remove a report no manifest entry refers to any more: its chunks and files."""
