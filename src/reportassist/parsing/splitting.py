@@ -26,6 +26,8 @@ Candidate = tuple[Cell, ...]
 _ABSENT = {"/", "／", "—", "——", "－", "-", "–", "不适用", "无", "", "\\", "×"}
 _TOKEN = re.compile(r"[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零")
 _VALUE_TEXT = re.compile(r"^\s*(?:(?:[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零|无)\s*)*$")
+# A cell a draft left to fill (【待填】): a figure's place, absent until filled.
+_PLACEHOLDER_CELL = re.compile(r"【[^】]*】")
 _LEADING_VALUES = re.compile(r"^(?:\s*(?:[+\-−]?\d+(?:\.\d+)?|[/／]|—+|－|不适用))+")
 
 # How many candidate splits or combinations are examined before a row is called ambiguous.
@@ -60,13 +62,13 @@ class Hint:
 def is_value_text(text: str) -> bool:
     """True for a cell that holds a figure or an absence mark, as opposed to a label."""
     stripped = text.strip()
-    return stripped in _ABSENT or bool(_VALUE_TEXT.match(stripped))
+    return stripped in _ABSENT or bool(_VALUE_TEXT.match(stripped) or _PLACEHOLDER_CELL.fullmatch(stripped))
 
 
 def parse_value(text: str) -> Value | None:
     """'12' -> 12, '3.5' -> Decimal('3.5'), '零' -> 0; absence marks and blanks -> None."""
     text = text.strip().replace("−", "-").replace(",", "").replace("，", "")
-    if text in _ABSENT:
+    if text in _ABSENT or _PLACEHOLDER_CELL.fullmatch(text):
         return None
     if text == "零":
         return 0

@@ -50,4 +50,5 @@ RULES: tuple[Rule, ...] = (
     Rule("text.repeated", "warning", "“存在的主要问题及改进情况”不与上年几乎逐字相同", text.check_repeated, needs_prior=True),
     Rule("length.overview", "warning", "2021 年版：“总体情况”篇幅不远超 1000 字左右的建议", structure.check_overview_length),
     Rule("placeholder.unfilled", "error", "没有未填写的占位符（【待填】、XX、……、TODO）", text.check_placeholders),
+    Rule("placeholder.unverified", "warning", "没有未核实的标记【待核实：…】（无法推知的文号、文件名称、日期等）", text.check_unverified),
 )  # fmt: skip

@@ -12,12 +12,16 @@ from reportassist.schema import label_of
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Finding, Location
 
-__all__ = ["check_breakdowns", "check_placeholders", "check_repeated", "check_table_mismatch", "check_year_period", "check_year_stale"]
+__all__ = ["check_breakdowns", "check_placeholders", "check_repeated", "check_unverified", "check_table_mismatch", "check_year_period", "check_year_stale"]
 
 _PERIOD = re.compile(
     r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]{0,8}?(?:至|到|—|-)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日"
 )
-_PLACEHOLDER = re.compile(r"【待[^】]*】|【[^】]{0,12}(?:待填|待核实|请填写)[^】]*】|(?<![A-Za-z])(?:XX+|xx+|ＸＸ+)(?![A-Za-z])|×××|……|TODO")
+# A figure or a word still to fill in; 【待核实：…】 (a thing to check, e.g. a 文号 that cannot be known) is not one.
+_PLACEHOLDER = re.compile(
+    r"【待(?!核实)[^】]*】|【[^】]{0,12}(?:待填|请填写)[^】]*】|(?<![A-Za-z])(?:XX+|xx+|ＸＸ+)(?![A-Za-z])|×××|……|TODO"
+)
+_UNVERIFIED = re.compile(r"【待核实[^】]*】")
 
 
 def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
@@ -144,6 +148,16 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
                 message=f"{label_of(key)}还是占位符“{source.raw}”，请填写数字。",
                 location=Location(keys=[key]),
             )
+
+
+def check_unverified(ctx: Context) -> Iterator[Finding]:
+    for m in _UNVERIFIED.finditer(ctx.body):
+        yield Finding(
+            rule="placeholder.unverified",
+            severity="warning",
+            message=f"还有待核实的内容“{m.group(0)}”：{_context(ctx.body, m.start(), m.end())}，核实后请删去标记。",
+            location=Location(section=ctx.section_at(m.start()), position=m.start()),
+        )
 
 
 def _context(text: str, start: int, end: int) -> str:
