@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,6 +36,7 @@ from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
 from reportassist.corpus.tokenize import words
 from reportassist.errors import InputError, ReportAssistError
+from reportassist.fileio import write_atomic
 from reportassist.model import Report
 from reportassist.parsing import parse_document
 from reportassist.readers import load_file, read_bytes
@@ -199,8 +198,8 @@ class CorpusStore:
             raise InputError("不像政府信息公开工作年度报告：没有找到报告年度，也没有年度报告格式的表格或章节，未导入。", path=path)
         chunks = chunk_report(report, report_id)
         stored = _Stored(report=report, chunks=chunks, words=[words(c.text) for c in chunks])
-        _write_atomic(self.root / "reports" / f"{report_id}.json", stored.model_dump_json().encode("utf-8"))
-        _write_atomic(self.root / "sources" / f"{report_id}{path.suffix.lower()}", data)
+        write_atomic(self.root / "reports" / f"{report_id}.json", stored.model_dump_json().encode("utf-8"))
+        write_atomic(self.root / "sources" / f"{report_id}{path.suffix.lower()}", data)
         self._index_passages(chunks)
         self._manifest[key] = _Entry(
             report_id=report_id,
@@ -276,7 +275,7 @@ class CorpusStore:
 
     def _write_manifest(self) -> None:
         data = {key: entry.model_dump(mode="json") for key, entry in sorted(self._manifest.items())}
-        _write_atomic(self.root / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(self.root / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
 
 
 class _Identity(BaseModel):
@@ -291,7 +290,7 @@ def _identity(root: Path, embedding: str) -> _Identity:
     path = root / "store.json"
     if not path.exists():
         identity = _Identity(id=uuid.uuid4().hex[:16], embedding=embedding)
-        _write_atomic(path, identity.model_dump_json().encode("utf-8"))
+        write_atomic(path, identity.model_dump_json().encode("utf-8"))
         return identity
     try:
         identity = _Identity.model_validate_json(path.read_bytes())
@@ -321,19 +320,3 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
         else:
             files.append(path)
     return files
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that it is either wholly the old one or wholly the new one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-

@@ -1,0 +1,48 @@
+"""Writing files so that a failure never leaves half a file behind, and says why in Chinese when it fails."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from reportassist.errors import InputError
+
+__all__ = ["save_file", "write_atomic"]
+
+
+def save_file(path: Path, data: bytes) -> None:
+    """Write `data` to `path` for the user; an existing file is replaced only by a complete new one."""
+    if not path.parent.is_dir():
+        raise InputError("要保存到的文件夹不存在。", path=path)
+    if path.is_dir():
+        raise InputError("这是一个文件夹，请给出要保存的文件名。", path=path)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise InputError(f"无法保存：{exc.strerror or exc}。", path=path) from exc
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that it is either wholly the old one or wholly the new one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.chmod(tmp, _mode_for(path))  # mkstemp makes the file private (0600); give it a new file's usual mode
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _mode_for(path: Path) -> int:
+    """The mode of the file being replaced, or what the umask gives a new file."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
