@@ -5,27 +5,35 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from reportassist.errors import InputError, ReportAssistError
+from reportassist.fileio import save_file
 from reportassist.model import Report
 from reportassist.parsing import read_report
 from reportassist.render import print_findings, print_ingest, print_report, print_search
+from reportassist.settings import get_settings
 from reportassist.validation import validate
 
 if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
     from reportassist.corpus import CorpusStore
+    from reportassist.figures import FigureInput
 
 __all__ = ["app"]
 
+T = TypeVar("T")
+
 app = typer.Typer(
     name="reportassist",
-    help="政府信息公开工作年度报告助手：读取、校验往年报告，建立语料库并检索相似章节。",
+    help="政府信息公开工作年度报告助手：读取、校验往年报告，建立语料库、检索相似章节，起草本年度报告。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -36,20 +44,23 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 _out = Console()
 _err = Console(stderr=True)
 
-FileArg = Annotated[Path, typer.Argument(help="报告文件：.docx、.pdf、.html、.md 或 .txt", show_default=False)]
+FileArg = Annotated[
+    Path, typer.Argument(help="报告文件：.docx、.pdf、.html、.md 或 .txt（或 draft 保存的 .json 草稿）", show_default=False)
+]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（供其他程序使用）")]
 
 
 def _load(path: Path) -> Report:
-    try:
+    """A report file, or a draft saved as .json."""
+
+    def load() -> Report:
+        if path.suffix.lower() == ".json":
+            from reportassist.drafting import load_draft
+
+            return load_draft(path)
         return read_report(path)
-    except InputError as exc:
-        _err.print(f"[bold red]无法读取：[/bold red]{exc}")
-        raise typer.Exit(EXIT_INPUT) from None
-    except Exception:  # our own defect: say so plainly, keep the details for a bug report
-        _err.print(f"[bold red]内部错误：[/bold red]读取 {path} 时程序出错，这不是文件的问题，请把以下信息报告给维护人员。")
-        _err.print(traceback.format_exc(), markup=False, highlight=False)
-        raise typer.Exit(EXIT_INTERNAL) from None
+
+    return _guard(load, doing=f"读取 {path}", failure="无法读取")
 
 
 def _print_json(data: object) -> None:
@@ -74,9 +85,11 @@ def validate_command(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """校验一份报告：表格勾稽关系、正文与表格是否一致、年份、必备章节等。有错误时退出码为 1。"""
+    """校验一份报告：表格勾稽关系、正文与表格是否一致、年份、必备章节等。有错误时退出码为 1。
+
+    校验 draft 保存的 .json 草稿时，自动用起草所依据的上年报告做跨年度核对。"""
     report = _load(file)
-    prior_report = _load(prior) if prior is not None else None
+    prior_report = _load(prior) if prior is not None else getattr(report, "prior", None)  # a draft knows its prior
     result = validate(report, prior_report)
     if as_json:
         _print_json(result.model_dump(mode="json"))
@@ -173,3 +186,133 @@ def _years(text: str | None) -> dict[str, int]:
         raise typer.Exit(EXIT_INPUT) from None
 
 
+
+
+YearOpt = Annotated[int, typer.Option("--year", min=2008, max=2100, help="要起草的报告年度，如 2025")]
+PriorOpt = Annotated[Path, typer.Option("--prior", help="本机关上一年度的报告（起草的底本）", show_default=False)]
+AgencyOpt = Annotated[str | None, typer.Option("--agency", help="机关名称（默认取上年报告中的名称）")]
+
+
+@app.command(name="figures-template")
+def figures_template_command(
+    year: YearOpt,
+    prior: PriorOpt,
+    agency: AgencyOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="写入的文件（.yaml）；不给则显示在屏幕上")] = None,
+) -> None:
+    """生成本年数据填写文件：列出本年度格式的每个表格数字（附上年数值），已可推算的数字已填好并注明。"""
+    from reportassist.drafting import figures_template
+
+    text = _guard(lambda: figures_template(_load(prior), year, agency))
+    if out is None:
+        sys.stdout.write(text)
+        return
+    _guard(lambda: save_file(out, text.encode("utf-8")))
+    _err.print(f"已写入 {out}：填好后用 reportassist draft --figures {out} 起草。")
+
+
+@app.command()
+def draft(
+    year: YearOpt,
+    prior: PriorOpt,
+    figures: Annotated[
+        Path | None,
+        typer.Option("--figures", help="本年数据：.yaml/.json、按官方表格排列的 .csv/.xlsx、从 Excel 复制的表格或一段文字（.txt）"),
+    ] = None,
+    agency: AgencyOpt = None,
+    out: Annotated[Path | None, typer.Option("--out", help="草稿文件：.json（含来源记录）、.md、.txt 或 .docx")] = None,
+    store: StoreOpt = None,
+    use_llm: Annotated[bool, typer.Option("--llm/--no-llm", help="配置了语言模型时是否用它改写各部分")] = True,
+) -> None:
+    """起草本年度报告：以上年报告为底本，填入本年数据，推算可推算的数字，其余留下【待填】【待核实】标记。"""
+    from reportassist.drafting import DraftInputs, draft_chain, save_draft
+
+    prior_report = _load(prior)
+    inputs = DraftInputs(prior=prior_report, year=year, agency=agency)
+    if figures is not None:
+        given = _guard(lambda: _read_figures(figures, year))
+        _err.print(f"[bold]本年数据[/bold]（{figures.name}）：\n{given.summary()}", markup=True, highlight=False)
+        inputs.figures, inputs.prose, inputs.figures_source = given.figures, given.prose, figures.name
+        inputs.agency = agency or given.agency
+    corpus = _corpus_for_drafting(store)
+    model = _chat_model() if use_llm and get_settings().llm_url else None
+    try:
+        result = _guard(lambda: draft_chain(corpus, model).invoke(inputs))
+    finally:
+        if corpus is not None:
+            corpus.close()
+    for line in result.draft.messages:
+        _err.print(line, markup=False, highlight=False)
+    if out is not None:
+        _guard(lambda: save_draft(result.draft, out))
+        _err.print(f"草稿已写入 {out}")
+    else:
+        from reportassist.exporters import to_markdown
+
+        sys.stdout.write(to_markdown(result.draft))
+    print_findings(_err, result.validation, out.name if out else "草稿")
+
+
+@app.command(name="export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help="draft 保存的 .json 草稿，或任一份报告文件", show_default=False)],
+    to: Annotated[str, typer.Option("--to", help="导出格式：docx、md 或 txt")] = "docx",
+    out: Annotated[Path | None, typer.Option("--out", help="导出的文件（默认与草稿同名，扩展名按格式）")] = None,
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Word 参考模板（.docx，样式名称须与随附模板一致）")
+    ] = None,
+) -> None:
+    """把草稿导出为公文格式的 Word 文档、Markdown 或纯文本。"""
+    from reportassist.exporters import FORMATS, export
+
+    if to not in FORMATS:
+        _err.print(f"[bold red]参数错误：[/bold red]--to 只能是 {'、'.join(FORMATS)}，不是“{to}”。")
+        raise typer.Exit(EXIT_INPUT)
+    report = _load(file)
+    target = out or file.with_suffix(f".{to}")
+    if target.resolve() == file.resolve():
+        _err.print(f"[bold red]参数错误：[/bold red]导出文件 {target} 与原文件相同，请用 --out 另给文件名。")
+        raise typer.Exit(EXIT_INPUT)
+    _guard(lambda: export(report, target, template or get_settings().docx_template))
+    _err.print(f"已导出 {target}")
+
+
+def _read_figures(path: Path, year: int) -> FigureInput:
+    from reportassist.figures import load_figures
+
+    return load_figures(path, year)
+
+
+def _corpus_for_drafting(store: Path | None) -> CorpusStore | None:
+    """The corpus store, when one exists (peers' sections for what the prior report lacks); none is fine."""
+    root = (store or get_settings().store).expanduser()
+    if not (root / "manifest.json").exists():
+        if store is not None:
+            _err.print(f"[yellow]语料库 {root} 还没有导入任何报告，起草时不参考其他机关的报告。[/yellow]")
+        return None
+    return _open_store(store, None, None, None)
+
+
+def _chat_model() -> BaseChatModel | None:
+    from reportassist.llm import chat_model
+
+    return _guard(chat_model)
+
+
+def _guard(action: Callable[[], T], doing: str | None = None, failure: str = "无法完成") -> T:
+    """Run `action`; bad input becomes a Chinese message and exit code 2, our own defects exit code 3."""
+    try:
+        return action()
+    except InputError as exc:
+        _err.print(f"[bold red]{failure}：[/bold red]{exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except ReportAssistError as exc:
+        _err.print(f"[bold red]出错：[/bold red]{exc}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except typer.Exit:
+        raise
+    except Exception:  # noqa: BLE001 - our own defect: say so plainly, keep the details for a bug report
+        where = f"{doing}时" if doing else ""
+        _err.print(f"[bold red]内部错误：[/bold red]{where}程序出错，这不是输入的问题，请把以下信息报告给维护人员。")
+        _err.print(traceback.format_exc(), markup=False, highlight=False)
+        raise typer.Exit(EXIT_INTERNAL) from None

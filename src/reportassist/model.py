@@ -11,13 +11,17 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 __all__ = [
     "Breakdown",
+    "Draft",
+    "FigureOrigin",
     "FigureSource",
     "Meta",
     "ProseFigure",
+    "ProseOrigin",
     "ReadingNote",
     "Report",
     "ReportFormat",
     "Section",
+    "SectionOrigin",
     "Value",
 ]
 
@@ -45,6 +49,20 @@ class Meta(_Model):
     year_evidence: str | None = Field(default=None, description="What in the text decided the year.")
 
 
+class SectionOrigin(_Model):
+    """Where a drafted section's text came from (a parsed report's sections have none)."""
+
+    kind: Literal["prior", "peer", "template", "llm"] = Field(
+        description="prior: the agency's own prior report; peer: another report of the corpus; "
+        "template: the format's standard wording (prompts/); llm: rewritten by the language model."
+    )
+    source: str | None = Field(default=None, description="File of the report the text came from.")
+    agency: str | None = None
+    year: int | None = None
+    heading: str | None = Field(default=None, description="The section's heading in that report.")
+    note: str | None = Field(default=None, description="Why this source, in Chinese.")
+
+
 class Section(_Model):
     """A heading as written, the canonical section it stands for (see `schema.SECTIONS`), its text."""
 
@@ -53,6 +71,7 @@ class Section(_Model):
     level: int = 1
     text: str = ""
     children: list[Section] = Field(default_factory=list)
+    origin: SectionOrigin | None = None
 
     def walk(self) -> Iterator[Section]:
         yield self
@@ -73,6 +92,17 @@ class FigureSource(_Model):
 
     raw: str
     place: str
+
+
+class FigureOrigin(_Model):
+    """How a drafted figure got its value (table keys and prose figures alike)."""
+
+    kind: Literal["given", "derived", "carried", "placeholder"] = Field(
+        description="given: from this year's figures; derived: computed from other figures; "
+        "carried: kept from the prior report with a reason (a phone number); placeholder: unknown, left 【待填】."
+    )
+    detail: str = Field(description="In Chinese: the file, the formula or the reason.")
+    prior: Value | None = Field(default=None, description="Last year's value, where there was one.")
 
 
 class ProseFigure(_Model):
@@ -161,3 +191,26 @@ class Report(_Model):
         for section in self.sections:
             visit(section, section.heading)
         return "\n".join(parts), spans
+
+
+class ProseOrigin(_Model):
+    """How a figure stated in a drafted sentence got its value."""
+
+    label: str
+    section: str | None = None
+    origin: FigureOrigin
+
+
+class Draft(Report):
+    """A report being written: a `Report` (so the validator and the exporters take it as one) that also
+    says where each section and each number came from."""
+
+    prior: Report | None = Field(
+        default=None, description="The prior report the draft is built on, whole: the cross-year rules check against it."
+    )
+    figures_source: str | None = Field(default=None, description="Where this year's figures came from.")
+    figure_origins: dict[str, FigureOrigin] = Field(default_factory=dict, description="Per table key.")
+    prose_origins: list[ProseOrigin] = Field(default_factory=list, description="Per figure stated in the text.")
+    messages: list[str] = Field(
+        default_factory=list, description="For the staff, in Chinese: what was flagged, carried, rejected."
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -45,6 +46,28 @@ class Settings(BaseSettings):
         gt=0,
         le=1,
         description="Similarity of this year's and last year's 五 at or above which `text.repeated` warns.",
+    )
+
+    docx_template: Path | None = Field(
+        default=None,
+        description="Reference .docx whose styles the Word export uses instead of the bundled 公文 template.",
+    )
+
+    llm_url: str | None = Field(
+        default=None,
+        description="An OpenAI-compatible server (vLLM, llama.cpp server, Ollama's /v1), e.g. "
+        "http://127.0.0.1:8080/v1, or with llm_provider=ollama the Ollama base URL; None: no language model.",
+    )
+    llm_model: str | None = Field(default=None, description="Name of the model the server is to run.")
+    llm_api_key: str | None = Field(
+        default=None,
+        description="API key of the server; unset, a placeholder is sent (servers that ignore keys still want "
+        "one), never the environment's OPENAI_API_KEY.",
+    )
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for one answer of the model.")
+    llm_provider: Literal["openai", "ollama"] = Field(
+        default="openai",
+        description="openai: an OpenAI-compatible endpoint (ChatOpenAI); ollama: Ollama's own API (ChatOllama).",
     )
 
 

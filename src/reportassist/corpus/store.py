@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
@@ -118,7 +118,7 @@ class CorpusStore:
         if close is not None:
             close()
 
-    def __enter__(self) -> CorpusStore:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -14,7 +14,7 @@ from reportassist.parsing.tables import inline_readings, structured_readings
 from reportassist.readers import Document, Paragraph, Table, read_document
 from reportassist.schema import tables_for
 
-__all__ = ["parse_document", "read_report"]
+__all__ = ["analyse_prose", "parse_document", "read_report"]
 
 
 def read_report(path: Path | str) -> Report:
@@ -22,12 +22,19 @@ def read_report(path: Path | str) -> Report:
     return parse_document(read_document(path))
 
 
+def analyse_prose(report: Report, masked: list[tuple[int, int]] | None = None) -> None:
+    """Find the figures stated in the report's text (outside `masked` spans of tables) and its breakdowns."""
+    body, spans = report.body()
+    report.prose_figures = extract_prose_figures(body, spans, masked or [])
+    report.breakdowns = find_breakdowns(body, report.prose_figures)
+
+
 def parse_document(document: Document) -> Report:
     blocks = restore_headings(document.blocks)
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     tables = [b for b in blocks if isinstance(b, Table)]
     report = Report(sections=build_sections(blocks))
-    body, spans = report.body()
+    body, _ = report.body()
     report.meta = detect_meta(paragraphs, tables, body)
     report.meta.source = document.path.name
     fmt = report.meta.format
@@ -43,8 +50,7 @@ def parse_document(document: Document) -> Report:
         readings += inline.readings
         masked = inline.spans
 
-    report.prose_figures = extract_prose_figures(body, spans, masked)
-    report.breakdowns = find_breakdowns(body, report.prose_figures)
+    analyse_prose(report, masked)
 
     if fmt is not None:
         hints = [

@@ -84,7 +84,7 @@ def _around(
 
 def _label(clause: str, fig_start: int, fig_end: int) -> str:
     """The words that say what the figure counts: before it, or after it when nothing precedes."""
-    before = clause[:fig_start].strip().lstrip("、")
+    before = clause[:fig_start].strip().lstrip("、”’\"")
     before = re.sub(r"^(?:[其另]中|共计?|合计|总计|累计|全年|今年|本年度?|年内|以来|已|均|及时)+", "", before)
     after = clause[fig_end:].strip()
     if len(re.sub(r"[^\u4e00-\u9fff]", "", before)) >= 2:

@@ -12,7 +12,7 @@ from reportassist.schema import label_of
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Finding, Location
 
-__all__ = ["check_breakdowns", "check_placeholders", "check_repeated", "check_unverified", "check_table_mismatch", "check_year_period", "check_year_stale"]
+__all__ = ["check_breakdowns", "check_placeholders", "check_repeated", "check_table_mismatch", "check_unverified", "check_year_period", "check_year_stale"]
 
 _PERIOD = re.compile(
     r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]{0,8}?(?:至|到|—|-)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日"

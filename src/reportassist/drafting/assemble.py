@@ -1,0 +1,104 @@
+"""One draft, deterministically: figures derived, sections composed, prose figures found, provenance kept."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from reportassist.drafting.compose import PeerSection, compose_sections
+from reportassist.drafting.derive import derive_figures
+from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
+from reportassist.errors import InputError
+from reportassist.model import Draft, Meta, Report, Value
+from reportassist.parsing import analyse_prose
+from reportassist.schema import format_for_year
+
+__all__ = ["DraftInputs", "assemble_draft"]
+
+
+@dataclass
+class DraftInputs:
+    """What a draft is made from: last year's report, this year's figures (as far as they are known)."""
+
+    prior: Report
+    year: int
+    figures: Mapping[str, Value | None] = field(default_factory=dict)
+    prose: Mapping[str, Value] = field(default_factory=dict)
+    figures_source: str = "未提供"
+    agency: str | None = None
+
+
+def assemble_draft(inputs: DraftInputs, peers: Mapping[str, PeerSection] | None = None) -> Draft:
+    prior = inputs.prior
+    if prior.meta.year is None:
+        raise InputError("无法确定上年报告的年度，不能据此起草。", path=prior.meta.source)
+    if inputs.year <= prior.meta.year:
+        raise InputError(
+            f"要起草的是 {inputs.year} 年度报告，但提供的上年报告已是 {prior.meta.year} 年度：请提供更早年度的报告。",
+            path=prior.meta.source,
+        )
+    fmt = format_for_year(inputs.year)
+    agency = inputs.agency or prior.meta.agency
+    if not agency:
+        raise InputError("上年报告中找不到机关名称，请用 --agency 指明。", path=prior.meta.source)
+
+    derived = derive_figures(fmt, inputs.figures, inputs.figures_source, prior)
+    values = ProseValues(
+        by_label=inputs.prose,
+        tables=derived.values,
+        prior_tables=prior.figures,
+        fmt=fmt,
+        prior_fmt=prior.meta.format,
+        source=inputs.figures_source,
+    )
+    ctx = RollContext(prior_year=prior.meta.year, year=inputs.year, values=values)
+    composed = compose_sections(prior, fmt, ctx, agency, derived.values, peers)
+
+    draft = Draft(
+        meta=Meta(
+            agency=agency,
+            region=prior.meta.region,
+            year=inputs.year,
+            format=fmt,
+            title=_title(prior, agency, ctx),
+            year_evidence="起草时指定的报告年度",
+            format_evidence=f"{inputs.year} 年度报告应使用的格式",
+        ),
+        sections=composed.sections,
+        figures=derived.values,
+        figure_sources=derived.sources,
+        prior=prior,
+        figures_source=inputs.figures_source,
+        figure_origins=derived.origins,
+        prose_origins=composed.prose_origins,
+    )
+    analyse_prose(draft)
+    draft.messages = _messages(draft, composed.flagged, composed.carried)
+    return draft
+
+
+def _title(prior: Report, agency: str, ctx: RollContext) -> str:
+    """Last year's title with the year rolled, where it names the agency and the year; else the usual one."""
+    title = prior.meta.title or ""
+    if prior.meta.format == format_for_year(ctx.year) and agency in title and str(ctx.prior_year) in title:
+        return roll_text(title, ctx).text
+    return f"{agency}{ctx.year}年政府信息公开工作年度报告"
+
+
+def _messages(draft: Draft, flagged: list[str], carried: list[str]) -> list[str]:
+    kinds = Counter(o.kind for o in draft.figure_origins.values())
+    prose = Counter(p.origin.kind for p in draft.prose_origins)
+    lines = [
+        f"表格数字：本年数据 {kinds['given']} 个，推算 {kinds['derived']} 个，待填 {kinds['placeholder']} 个。",
+        (
+            f"正文数字：本年数据 {prose['given']} 个，由表格或累计推算 {prose['derived']} 个，"
+            f"待填 {prose['placeholder']} 个（上年正文中的数字一律不沿用）。"
+        ),
+    ]
+    if flagged:
+        unique = list(dict.fromkeys(flagged))
+        lines.append(f"待核实 {len(unique)} 处（本年无法推知的文号、文件名称、日期、网址）：" + "；".join(unique))
+    if carried:
+        lines.append("沿用上年的联系方式：" + "；".join(dict.fromkeys(carried)))
+    return lines
