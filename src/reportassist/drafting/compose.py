@@ -61,7 +61,6 @@ def peers_needed(prior: Report, fmt: ReportFormat) -> dict[str, tuple[str, str]]
 class Composed:
     sections: list[Section]
     prose_origins: list[ProseOrigin] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
     carried: list[str] = field(default_factory=list)
 
@@ -171,6 +170,7 @@ class _Composer:
         return section
 
     def _missing(self, canonical: str) -> Section:
+        """A part the prior report lacks: 三 and 四 from the figures, the others from a peer or the template."""
         if canonical in ("requests", "review"):
             return self._new(canonical, self._from_figures(canonical), kind="template")
         peer = self.peers.get(canonical)
@@ -194,7 +194,7 @@ class _Composer:
         收费及减免 part is kept there."""
         if legacy_fees is not None and legacy_fees.full_text().strip():
             other.text = _before_closing(other.text, self._roll_text(legacy_fees.full_text(), legacy_fees.heading))
-        if self.fmt != "gb2021" or _FEES in "\n".join(s.full_text() for s in [other]):
+        if self.fmt != "gb2021" or _FEES in other.full_text():
             return other
         statement = self._fees_from_peer() or render_prompt("draft/fees_statement", year=self.ctx.year, agency=self.agency)
         other.text = _before_closing(other.text, statement)
