@@ -76,7 +76,7 @@ class RollContext:
         """A year that moves: the report year, the one before (comparisons) and after (publication, plans)."""
         return self.prior_year - 1 <= year <= self.prior_year + 1
 
-    def dates_documents(self, year: int) -> bool:
+    def is_document_year(self, year: int) -> bool:
         """A 文号 or a document title of this year belongs to last year's work: the report year or the next."""
         return self.prior_year <= year <= self.prior_year + 1
 
@@ -115,11 +115,11 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
         rolled.carried.append(m.group(0))
     for m in _TITLE.finditer(text):
         years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", m.group(0))]
-        if free(*m.span()) and any(ctx.dates_documents(y) for y in years):
+        if free(*m.span()) and any(ctx.is_document_year(y) for y in years):
             edit(*m.span(), f"【待核实：文件名称（上年：{m.group(0)}）】")
             rolled.flagged.append(m.group(0))
     for m in _DOC_NUMBER.finditer(text):
-        if free(*m.span()) and ctx.dates_documents(int(m.group(1))):
+        if free(*m.span()) and ctx.is_document_year(int(m.group(1))):
             edit(*m.span(), f"【待核实：文号（上年：{m.group(0)}）】")
             rolled.flagged.append(m.group(0))
     for m in _DATE.finditer(text):
