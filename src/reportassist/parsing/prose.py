@@ -88,7 +88,9 @@ def _label(clause: str, fig_start: int, fig_end: int) -> str:
     before = re.sub(r"^(?:[其另]中|共计?|合计|总计|累计|全年|今年|本年度?|年内|以来|已|均|及时)+", "", before)
     after = clause[fig_end:].strip()
     if len(re.sub(r"[^\u4e00-\u9fff]", "", before)) >= 2:
-        return before[-24:]
+        if len(before) <= 24:
+            return before
+        return re.sub(r"^[\dA-Za-z]+\s*(?:年度?|月)?\s*", "", before[-24:])  # not half a year ("018 年…")
     return (before + after)[:24] or clause[:24]
 
 
