@@ -315,3 +315,23 @@ def test_the_chain_takes_a_models_rewrite_only_when_its_numbers_hold(tmp_path: P
     assert rewritten[1].text.startswith("经整理，") and rewritten[1].origin is not None
     assert rewritten[1].origin.kind == "llm" and rewritten[1].origin.source == "2024.md"
     assert result.validation.ok
+
+
+@pytest.mark.parametrize("year", [2019, 2020, 2021, 2022, 2023, 2024])
+def test_what_is_derived_matches_the_sample_agencys_real_next_report(year: int) -> None:
+    """Draft each year of the fictional agency from the year before, given only what cannot be derived: the
+    tables come out as that year's report has them (上年结转, 现行有效件数, 上一年项目数量 and every total derived)."""
+    prior, actual = read_report(SAMPLE / f"{year - 1}.md"), read_report(SAMPLE / f"{year}.md")
+    across_years = {  # what last year's report fixes, by (last year's format, this year's)
+        ("legacy", "gb2019"): [],
+        ("gb2019", "gb2019"): [r"^t3\.carried_in\.", r"\.prior_count$"],
+        ("gb2019", "gb2021"): [r"^t3\.carried_in\."],
+        ("gb2021", "gb2021"): [r"^t3\.carried_in\.", r"\.in_force$"],
+    }[(prior.meta.format, actual.meta.format)]
+    derivable = re.compile("|".join([r"\.total$", r"^t3\.handled\.", *across_years]))
+    given = {k: v for k, v in actual.figures.items() if not derivable.search(k)}
+    draft = draft_chain().invoke(DraftInputs(prior=prior, year=year, figures=given)).draft
+    expected = {k: actual.figures.get(k) for k in keys_for(draft.meta.format)}
+    assert {k: draft.figures[k] for k in expected} == expected
+    derived = {k for k, o in draft.figure_origins.items() if o.kind == "derived"}
+    assert derived == set(expected) - set(given)

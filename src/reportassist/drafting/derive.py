@@ -113,10 +113,10 @@ def _carry_forward(fmt: ReportFormat, prior: Report, last: str, out: DerivedFigu
                     out.set(key, value, "derived", detail, was)
     if fmt == "gb2019" and prior.meta.format == "gb2019":
         for spec in tables_for(fmt):
-            for row in spec.rows:
-                key = f"t2.{row.id}.prior_count"
-                was, change = before.get(key), before.get(f"t2.{row.id}.change")
-                if key in row.keys and not out.known(key) and was is not None and change is not None:
+            for spec_row in spec.rows:
+                key = f"t2.{spec_row.id}.prior_count"
+                was, change = before.get(key), before.get(f"t2.{spec_row.id}.change")
+                if key in spec_row.keys and not out.known(key) and was is not None and change is not None:
                     value = was + change
                     if value >= 0:
                         detail = f"= {last}“上一年项目数量” {was} + {last}“本年增/减” {change}"
