@@ -273,6 +273,7 @@ class _Composer:
             prior_year=peer.year or self.ctx.prior_year,
             year=self.ctx.year,
             values=self.ctx.values,
+            was="参考",
         )
         rolled = roll_text(text, peer_ctx, peer.heading)
         self._record(rolled, peer.heading)

@@ -67,6 +67,7 @@ class RollContext:
     prior_year: int
     year: int
     values: ProseValues
+    was: str = "上年"  # how a placeholder names the text's own value: 上年, or 参考 for a peer's text
 
     @property
     def shift(self) -> int:
@@ -108,7 +109,7 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
     for m in _CONTACT.finditer(text):
         if m.group(0).startswith(("http", "www")) and any(ctx.rolls(int(y)) for y in _URL_YEAR.findall(m.group(0))):
             # the address of last year's report (…/202302/t20230220_…htm): this year's is not known yet
-            edit(*m.span(), f"【待核实：网址（上年：{m.group(0)}）】")
+            edit(*m.span(), f"【待核实：网址（{ctx.was}：{m.group(0)}）】")
             rolled.flagged.append(m.group(0))
             continue
         taken.append(m.span())
@@ -116,11 +117,11 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
     for m in _TITLE.finditer(text):
         years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", m.group(0))]
         if free(*m.span()) and any(ctx.is_document_year(y) for y in years):
-            edit(*m.span(), f"【待核实：文件名称（上年：{m.group(0)}）】")
+            edit(*m.span(), f"【待核实：文件名称（{ctx.was}：{m.group(0)}）】")
             rolled.flagged.append(m.group(0))
     for m in _DOC_NUMBER.finditer(text):
         if free(*m.span()) and ctx.is_document_year(int(m.group(1))):
-            edit(*m.span(), f"【待核实：文号（上年：{m.group(0)}）】")
+            edit(*m.span(), f"【待核实：文号（{ctx.was}：{m.group(0)}）】")
             rolled.flagged.append(m.group(0))
     for m in _DATE.finditer(text):
         year, month, day = (int(g) for g in m.groups())
@@ -132,7 +133,7 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
             edit(*m.span(1), str(year + ctx.shift))
             taken.append(m.span())
         else:
-            edit(*m.span(), f"【待核实：日期（上年：{m.group(0)}）】")
+            edit(*m.span(), f"【待核实：日期（{ctx.was}：{m.group(0)}）】")
             rolled.flagged.append(m.group(0))
     for m in _YEAR.finditer(text):
         if free(*m.span()) and ctx.rolls(int(m.group(1))):
@@ -177,8 +178,8 @@ def _figures(
             edit(start, end, _show(value))
         else:
             shown = text[start:end].strip()
-            edit(start, end, f"【待填：{figure.label}（上年：{shown}）】")
-            origin = FigureOrigin(kind="placeholder", detail=f"上年：{shown}{figure.unit}", prior=figure.value)
+            edit(start, end, f"【待填：{figure.label}（{ctx.was}：{shown}）】")
+            origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{shown}{figure.unit}", prior=figure.value)
         rolled.figures.append((figure.label, origin))
 
 
@@ -252,8 +253,8 @@ def _other_numbers(
             edit(start, end, _show(value))
             origin = FigureOrigin(kind="given", detail=f"本年数据（{ctx.values.source}）“{label}”", prior=prior)
         else:
-            edit(start, end, f"【待填：{label}（上年：{m.group(0).strip()}{unit}）】")
-            origin = FigureOrigin(kind="placeholder", detail=f"上年：{m.group(0).strip()}{unit}", prior=prior)
+            edit(start, end, f"【待填：{label}（{ctx.was}：{m.group(0).strip()}{unit}）】")
+            origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{m.group(0).strip()}{unit}", prior=prior)
         rolled.figures.append((label, origin))
 
 
