@@ -12,14 +12,21 @@ from dataclasses import dataclass, field
 from reportassist.model import ReportFormat
 
 __all__ = [
+    "BALANCE_NOTE",
     "CUMULATIVE",
     "FORMAT_NAMES",
+    "LEGACY_HEADER",
     "REQUIRED_SECTIONS",
     "SECTIONS",
+    "T2_CONTENT",
+    "T2_ITEMS",
     "T3_COLUMNS",
+    "T3_CORNER",
+    "T3_ORGANISATIONS",
     "T4_COLUMNS",
     "T4_GROUPS",
     "TABLES",
+    "TABLE_HEADER_WORDS",
     "CellName",
     "Constraint",
     "RowSpec",
@@ -29,6 +36,7 @@ __all__ = [
     "keys_for",
     "label_of",
     "name_of",
+    "t4_group_parts",
     "tables_for",
 ]
 
@@ -371,6 +379,51 @@ TABLES: dict[ReportFormat, tuple[TableSpec, ...]] = {
 }
 
 CUMULATIVE = "@cumulative"
+
+# ---------------------------------------------------------------- the templates' header texts
+
+BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T3_CORNER = "申请人情况"
+T3_ORGANISATIONS = "法人或其他组织"
+T2_CONTENT = "信息内容"
+LEGACY_HEADER = ("指标名称", "本年", "历年累计")
+
+# 表二 rows by 第二十条 item (国办公开办函〔2019〕60号 and 〔2021〕30号).
+T2_ITEMS = {
+    "regulations": "第二十条第（一）项",
+    "normative": "第二十条第（一）项",
+    "licensing": "第二十条第（五）项",
+    "other_services": "第二十条第（五）项",
+    "penalty": "第二十条第（六）项",
+    "coercion": "第二十条第（六）项",
+    "fees": "第二十条第（八）项",
+    "procurement": "第二十条第（九）项",
+}
+
+
+def t4_group_parts(label: str) -> tuple[str, str]:
+    """表四's group labels: '行政诉讼（未经复议直接起诉）' -> ('行政诉讼', '未经复议直接起诉')."""
+    head, _, sub = label.partition("（")
+    return head, sub.rstrip("）")
+
+
+# Header text of the tables: what a table copied from a web page leaves in the prose around its figures.
+TABLE_HEADER_WORDS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            BALANCE_NOTE,
+            T3_CORNER,
+            T3_ORGANISATIONS,
+            T2_CONTENT,
+            *T2_ITEMS.values(),
+            *(label for _, label in T3_COLUMNS),
+            *(label for _, label in T4_COLUMNS),
+            *(part for _, label in T4_GROUPS for part in t4_group_parts(label) if part),
+        },
+        key=lambda word: (-len(word), word),
+    )
+)
+
 
 
 def tables_for(fmt: ReportFormat) -> tuple[TableSpec, ...]:

@@ -12,6 +12,7 @@ from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
 from reportassist.errors import InputError
 from reportassist.model import Draft, Meta, Report, Value
 from reportassist.parsing import analyse_prose
+from reportassist.parsing.prose_only import prose_only
 from reportassist.schema import format_for_year
 
 __all__ = ["DraftInputs", "assemble_draft"]
@@ -53,7 +54,7 @@ def assemble_draft(inputs: DraftInputs, peers: Mapping[str, PeerSection] | None 
         source=inputs.figures_source,
     )
     ctx = RollContext(prior_year=prior.meta.year, year=inputs.year, values=values)
-    composed = compose_sections(prior, fmt, ctx, agency, derived.values, peers)
+    composed = compose_sections(prose_only(prior), fmt, ctx, agency, derived.values, peers)
 
     draft = Draft(
         meta=Meta(

@@ -4,8 +4,8 @@ The prior report's sections are found by their canonical section wherever its he
 report often nests 主动公开 … 其他 under one “《条例》第三十二条…” heading); in a 2019-or-later format they become
 the six parts 一 … 六 in order. Sections of the prior report that are none of those (a legacy report's own
 topics, such as 政务公开工作机制) go under 一、总体情况, which is where the format puts the year's work. Tables
-are not text here: they are rendered from the figures, so table dumps left in a section (a report copied from
-a web page) and the template's balance note are dropped.
+are not text here: they are rendered from the figures, and the reports drafted from come as their prose alone
+(`parsing.prose_only`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,11 @@ from dataclasses import dataclass, field
 from reportassist.drafting.rolling import RollContext, Rolled, roll_text
 from reportassist.model import ProseOrigin, Report, ReportFormat, Section, SectionOrigin, Value
 from reportassist.prompts import render_prompt
-from reportassist.schema import SECTIONS
+from reportassist.schema import SECTIONS, label_of
 
 __all__ = ["FEES_PEER", "Composed", "PeerSection", "compose_sections", "peers_needed"]
 
 GB_ORDER = ("overview", "active", "requests", "review", "problems", "other")
-TABLE_SECTIONS = frozenset({"active", "requests", "review"})
-_BALANCE_NOTE = re.compile(r"[（(]?本列数据的勾稽关系为[^）)\n]*[）)]?")
 _FEES = "信息处理费"
 # Fields of the web page a report was copied from, one per line; the link may run into the text after it.
 _PAGE_FIELD = re.compile(r"^\s*(?:标题|发布时间|发布日期|成文日期|文号|发布机构|栏目|来源|索引号|主题分类|浏览次数)\s*[:：]")
@@ -160,10 +158,8 @@ class _Composer:
             section.heading = SECTIONS[canonical]
         section.canonical = canonical
         section.level = 1
-        if canonical in TABLE_SECTIONS:
-            section.text = _prose_only(section.text)
-            if not section.text and not section.children and canonical in ("requests", "review"):
-                section.text = self._from_figures(canonical)
+        if not section.text and not section.children and canonical in ("requests", "review"):
+            section.text = self._from_figures(canonical)  # last year's had nothing but its table
         if canonical == "problems":
             note = render_prompt("draft/problems_note", prior_year=self.ctx.prior_year, year=self.ctx.year)
             section.text = f"{note}\n{section.text}" if section.text else note
@@ -174,9 +170,6 @@ class _Composer:
         if canonical in ("requests", "review"):
             return self._new(canonical, self._from_figures(canonical), kind="template")
         peer = self.peers.get(canonical)
-        if peer is not None and canonical in TABLE_SECTIONS:
-            prose = _prose_only(peer.text)  # a peer's 二 may be nothing but its table, copied as text
-            peer = PeerSection(prose, peer.heading, peer.agency, peer.year, peer.source) if prose else None
         if peer is None:
             text = render_prompt("draft/missing_section", heading=SECTIONS[canonical])
             return self._new(canonical, text, kind="template")
@@ -217,7 +210,7 @@ class _Composer:
         def value(*keys: str) -> str:
             values = [self.tables.get(k) for k in keys]
             if any(v is None for v in values):
-                return "【待填：" + "+".join(keys) + "】"
+                return "【待填：" + "与".join(label_of(k) for k in keys) + "】"  # filled when the table is
             return str(sum(values))  # type: ignore[arg-type]
 
         if canonical == "requests":
@@ -315,16 +308,6 @@ def _by_canonical(report: Report) -> tuple[dict[str, Section], list[Section]]:
             extras.append(section.model_copy(update={"children": []}))
     found.pop("appendix", None)
     return found, extras
-
-
-def _prose_only(text: str) -> str:
-    """Paragraphs of prose: a table run together as text, or the template's balance note, is not one."""
-    kept = []
-    for paragraph in text.split("\n"):
-        paragraph = _BALANCE_NOTE.sub("", paragraph).strip()
-        if "。" in paragraph or "【待" in paragraph:
-            kept.append(paragraph)
-    return "\n".join(kept)
 
 
 def _before_closing(text: str, statement: str) -> str:

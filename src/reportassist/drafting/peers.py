@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from reportassist.drafting.compose import PeerSection
 from reportassist.model import ReportFormat
+from reportassist.parsing.prose_only import prose_only
 
 if TYPE_CHECKING:
     from reportassist.corpus import CorpusStore
@@ -30,7 +31,7 @@ def find_peers(
             chunk = scored.chunk
             if chunk.agency == agency:
                 continue
-            section = store.report(chunk.report_id).find_section(canonical)
+            section = prose_only(store.report(chunk.report_id)).find_section(canonical)
             text = section.full_text() if section is not None else chunk.text
             if not text.strip():
                 continue

@@ -1,8 +1,9 @@
 """The official tables as grids of cells, the same for every export format.
 
 Rows, labels, column labels and keys come from `schema.TABLES`; what the schema does not hold is
-the templates' header structure (表二's 第二十条 items, 表三's 法人或其他组织 over its five columns
-and its nested row labels, 表四's two-level header), which is laid out here. A grid position that
+the templates' header structure (表二 grouped by 第二十条 item, 表三's 法人或其他组织 over its five
+columns and its nested row labels, 表四's two-level header), which is laid out here with the header
+texts of `schema`. A grid position that
 a merged cell covers is `None`, as in the readers' `Table`, so a renderer that cannot merge (Markdown,
 tab-separated text) writes a blank there and the grid still reads back through the project's readers.
 """
@@ -15,11 +16,22 @@ from decimal import Decimal
 from typing import Literal
 
 from reportassist.model import Report
-from reportassist.schema import CUMULATIVE, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, TableSpec
+from reportassist.schema import (
+    BALANCE_NOTE,
+    CUMULATIVE,
+    LEGACY_HEADER,
+    T2_CONTENT,
+    T2_ITEMS,
+    T3_COLUMNS,
+    T3_CORNER,
+    T3_ORGANISATIONS,
+    T4_COLUMNS,
+    T4_GROUPS,
+    TableSpec,
+    t4_group_parts,
+)
 
 __all__ = [
-    "BALANCE_NOTE",
-    "HEADER_WORDS",
     "Cell",
     "Grid",
     "TableLayout",
@@ -27,47 +39,6 @@ __all__ = [
     "layout",
 ]
 
-BALANCE_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-T3_CORNER = "申请人情况"
-T3_ORGANISATIONS = "法人或其他组织"
-T2_CONTENT = "信息内容"
-LEGACY_HEADER = ("指标名称", "本年", "历年累计")
-
-# 表二 rows by 第二十条 item (国办公开办函〔2019〕60号 and 〔2021〕30号).
-_T2_ITEMS = {
-    "regulations": "第二十条第（一）项",
-    "normative": "第二十条第（一）项",
-    "licensing": "第二十条第（五）项",
-    "other_services": "第二十条第（五）项",
-    "penalty": "第二十条第（六）项",
-    "coercion": "第二十条第（六）项",
-    "fees": "第二十条第（八）项",
-    "procurement": "第二十条第（九）项",
-}
-
-
-def _group_parts(label: str) -> tuple[str, str]:
-    """表四's group labels: '行政诉讼（未经复议直接起诉）' -> ('行政诉讼', '未经复议直接起诉')."""
-    head, _, sub = label.partition("（")
-    return head, sub.rstrip("）")
-
-
-# Header text of the tables: what a copied web table leaves in the prose around its figures.
-HEADER_WORDS: tuple[str, ...] = tuple(
-    sorted(
-        {
-            BALANCE_NOTE,
-            T3_CORNER,
-            T3_ORGANISATIONS,
-            T2_CONTENT,
-            *_T2_ITEMS.values(),
-            *(label for _, label in T3_COLUMNS),
-            *(label for _, label in T4_COLUMNS),
-            *(part for _, label in T4_GROUPS for part in _group_parts(label) if part),
-        },
-        key=lambda word: (-len(word), word),
-    )
-)
 
 Role = Literal["header", "label", "value"]
 
@@ -126,8 +97,8 @@ def _t2(spec: TableSpec, report: Report) -> TableLayout:
     rows: Grid = []
     item = None
     for row in spec.rows:
-        if _T2_ITEMS[row.id] != item:
-            item = _T2_ITEMS[row.id]
+        if T2_ITEMS[row.id] != item:
+            item = T2_ITEMS[row.id]
             rows.append(_spanning([Cell(item, "header")], width))
             rows.append(
                 _spanning(
@@ -221,7 +192,7 @@ def _nested_labels(labels: list[str]) -> Grid:
 def _t4(spec: TableSpec, report: Report) -> TableLayout:
     """行政复议 over its five columns; 行政诉讼 over two groups of five, each under its own heading."""
     columns = len(T4_COLUMNS)
-    (review, _), *suits = (_group_parts(label) for _, label in T4_GROUPS)
+    (review, _), *suits = (t4_group_parts(label) for _, label in T4_GROUPS)
     suit = suits[0][0]
     top: list[Cell | None] = [
         Cell(review, "header", colspan=columns),

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from reportassist.exporters.prose import prose_only
 from reportassist.model import Report, Section
+from reportassist.parsing.prose_only import prose_only
 from reportassist.schema import CUMULATIVE, TableSpec, tables_for
 
 __all__ = [

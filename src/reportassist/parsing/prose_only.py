@@ -1,17 +1,17 @@
-"""The report's prose as the exports print it: the text the reader kept, less what they render otherwise.
+"""A report's prose alone: the text the reader kept, less the tables that were run into it.
 
 A report read from a web page keeps its tables in the prose, their cells run together ("规章000行政
-规范性文件8855698…"). The exports render every table from the figures, so that text is cut, with
-the header words the table left just before it; the reader's own `inline_readings` says where those
-tables lie. 表三's balance note is printed with the table, so a line holding only the note is dropped.
+规范性文件8855698…"). The exports render every table from the figures and a draft writes its own
+prose around them, so that text is cut, with the header words the table left just before it; the
+reader's own `inline_readings` says where those tables lie. 表三's balance note belongs to the table,
+so a line holding only the note is dropped.
 """
 
 from __future__ import annotations
 
-from reportassist.exporters.layouts import BALANCE_NOTE, HEADER_WORDS
 from reportassist.model import Report
 from reportassist.parsing.tables import inline_readings
-from reportassist.schema import tables_for
+from reportassist.schema import BALANCE_NOTE, TABLE_HEADER_WORDS, tables_for
 
 __all__ = ["prose_only"]
 
@@ -44,7 +44,7 @@ def _header_start(text: str, start: int) -> int:
     pos = start
     while pos > line_start:
         found = next(
-            (p for word in HEADER_WORDS if (p := _word_before(text, line_start, pos, word)) is not None), None
+            (p for word in TABLE_HEADER_WORDS if (p := _word_before(text, line_start, pos, word)) is not None), None
         )
         if found is None:
             break
