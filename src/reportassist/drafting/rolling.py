@@ -24,6 +24,7 @@ from decimal import Decimal
 from reportassist.model import FigureOrigin, ProseFigure, ReportFormat, Value
 from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
 from reportassist.parsing.readings import readings_for
+from reportassist.parsing.splitting import parse_value
 from reportassist.schema import T3_COLUMNS
 
 __all__ = ["ProseValues", "RollContext", "Rolled", "roll_text"]
@@ -42,7 +43,7 @@ _NUMBER_AT = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?")
 # Any other number followed by a measure word (“政策明白卡”12张) that the prose reader does not know;
 # a number followed by other words is a name (12345便民服务热线, 农技110), not a count.
 _OTHER_NUMBER = re.compile(
-    r"(?<![\d.A-Za-z])\d+(?:\.\d+)?(?![\d.])\s*(?:余|多)?(?=\s*(?:个|件|条|项|次|张|份|篇|期|场|家|名|人|户|台|套|本|册|批|轮|所|座|处|类|种|道|幅|部|元|万|千|百|亿|倍|天|周|小时|分钟|%|％|‰))"
+    r"(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?:余|多)?(?=\s*(?:个|件|条|项|次|张|份|篇|期|场|家|名|人|户|台|套|本|册|批|轮|所|座|处|类|种|道|幅|部|元|万|千|百|亿|倍|天|周|小时|分钟|%|％|‰))"
 )
 _QUOTED = re.compile(r"“[^”\n]{0,16}”")
 _PREFIX = re.compile(r"(?:近|约|超过|逾)\s*$")
@@ -247,7 +248,7 @@ def _other_numbers(
             continue  # an ordinal
         unit = text[end : end + 1]
         label = re.split(r"[，,。；;：:、（(\n]", text[max(0, start - 16) : start])[-1].strip() or unit
-        prior = _number(m.group(0))
+        prior = parse_value(m.group("num"))
         if label in ctx.values.by_label:
             value = ctx.values.by_label[label]
             edit(start, end, _show(value))
@@ -256,11 +257,6 @@ def _other_numbers(
             edit(start, end, f"【待填：{label}（{ctx.was}：{m.group(0).strip()}{unit}）】")
             origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{m.group(0).strip()}{unit}", prior=prior)
         rolled.figures.append((label, origin))
-
-
-def _number(text: str) -> Value:
-    digits = re.sub(r"[^\d.]", "", text)
-    return Decimal(digits) if "." in digits else int(digits)
 
 
 def _this_year(
