@@ -3,26 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
 __all__ = [
+    "DRAFT_VERSION",
+    "Author",
     "Breakdown",
     "Draft",
+    "Edit",
     "FigureOrigin",
     "FigureSource",
+    "OriginKind",
     "Meta",
     "ProseFigure",
+    "PeerSection",
+    "Proposal",
     "ProseOrigin",
     "ReadingNote",
+    "Recipe",
     "Report",
     "ReportFormat",
     "Section",
     "SectionOrigin",
     "Value",
+    "Version",
 ]
 
 ReportFormat = Literal["legacy", "gb2019", "gb2021"]
@@ -52,9 +60,10 @@ class Meta(_Model):
 class SectionOrigin(_Model):
     """Where a drafted section's text came from (a parsed report's sections have none)."""
 
-    kind: Literal["prior", "peer", "template", "llm"] = Field(
+    kind: Literal["prior", "peer", "template", "llm", "staff"] = Field(
         description="prior: the agency's own prior report; peer: another report of the corpus; "
-        "template: the format's standard wording (prompts/); llm: rewritten by the language model."
+        "template: the format's standard wording (prompts/); llm: rewritten by the language model; "
+        "staff: written or edited by staff in the chat."
     )
     source: str | None = Field(default=None, description="File of the report the text came from.")
     agency: str | None = None
@@ -94,12 +103,16 @@ class FigureSource(_Model):
     place: str
 
 
+OriginKind = Literal["given", "staff", "derived", "carried", "placeholder"]
+
+
 class FigureOrigin(_Model):
     """How a drafted figure got its value (table keys and prose figures alike)."""
 
-    kind: Literal["given", "derived", "carried", "placeholder"] = Field(
-        description="given: from this year's figures; derived: computed from other figures; "
-        "carried: kept from the prior report with a reason (a phone number); placeholder: unknown, left 【待填】."
+    kind: OriginKind = Field(
+        description="given: from this year's figures; staff: said by staff in the chat; derived: computed from "
+        "other figures; carried: kept from the prior report with a reason (a phone number); placeholder: "
+        "unknown, left 【待填】."
     )
     detail: str = Field(description="In Chinese: the file, the formula or the reason.")
     prior: Value | None = Field(default=None, description="Last year's value, where there was one.")
@@ -162,6 +175,21 @@ class Report(_Model):
     def find_section(self, canonical: str) -> Section | None:
         return next((s for s in self.walk_sections() if s.canonical == canonical), None)
 
+    def places(self) -> Iterator[tuple[str, Section]]:
+        """Every section in reading order with its place: its index and its parents' from the top, "4" or
+        "1.2". A draft made again from the same recipe has the same sections at the same places."""
+
+        def visit(sections: list[Section], prefix: str) -> Iterator[tuple[str, Section]]:
+            for index, section in enumerate(sections):
+                place = f"{prefix}{index}"
+                yield place, section
+                yield from visit(section.children, f"{place}.")
+
+        return visit(self.sections, "")
+
+    def section_at(self, place: str) -> Section | None:
+        return next((s for p, s in self.places() if p == place), None)
+
     def body(self) -> tuple[str, list[tuple[int, int, str]]]:
         """The body text and, for each section's own text, its span and heading path.
 
@@ -201,9 +229,75 @@ class ProseOrigin(_Model):
     origin: FigureOrigin
 
 
+class PeerSection(_Model):
+    """A section of another report of the corpus, drawn on where the prior report has none."""
+
+    text: str
+    heading: str
+    agency: str | None = None
+    year: int | None = None
+    source: str | None = None
+
+
+class Recipe(_Model):
+    """What a draft is made from besides the prior report: with the edits of its history, the draft is
+    made again from these whenever it changes, so that derived figures and sentences follow."""
+
+    year: int
+    agency: str | None = None
+    figures: dict[str, Value | None] = Field(default_factory=dict, description="This year's table figures as given.")
+    prose: dict[str, Value] = Field(default_factory=dict, description="This year's prose figures as given, by label.")
+    figures_source: str = "未提供"
+    peers: dict[str, PeerSection] = Field(default_factory=dict, description="The peers' sections drawn on.")
+
+
+Author = Literal["staff", "rule", "model"]
+
+
+class Edit(_Model):
+    """One change to a draft, made again each time the draft is made from its recipe.
+
+    figures: table figures (`figures`) and prose figures (`prose`, by label) that staff gave;
+    replace_text: `old` replaced by `new` within the section `section`; replace_section: the section's text
+    (sub-sections included) replaced by `new`; delete_text: `old` removed from the section.
+    """
+
+    kind: Literal["figures", "replace_text", "replace_section", "delete_text"]
+    section: str | None = Field(default=None, description="The section's place: indices from the top, '4' or '1.2'.")
+    figures: dict[str, Value | None] = Field(default_factory=dict)
+    prose: dict[str, Value] = Field(default_factory=dict)
+    old: str | None = None
+    new: str | None = None
+    author: Author = "staff"
+
+
+class Version(_Model):
+    """One applied change of the draft's history: what was said, by whom, what it did."""
+
+    number: int
+    time: datetime
+    message: str
+    author: Author = Field(description="staff: 人工; rule: 规则 (the drafter); model: 模型.")
+    edits: list[Edit] = Field(default_factory=list)
+    summary: list[str] = Field(default_factory=list, description="In Chinese: what changed.")
+
+
+class Proposal(_Model):
+    """A rewrite of one section the language model proposed, waiting for staff to accept (采纳) or drop (放弃)."""
+
+    section: str
+    heading: str
+    message: str
+    before: str
+    after: str
+
+
+DRAFT_VERSION = 2
+
+
 class Draft(Report):
     """A report being written: a `Report` (so the validator and the exporters take it as one) that also
-    says where each section and each number came from."""
+    says where each section and each number came from, what it is made from, and its history."""
 
     prior: Report | None = Field(
         default=None, description="The prior report the draft is built on, whole: the cross-year rules check against it."
@@ -214,3 +308,10 @@ class Draft(Report):
     messages: list[str] = Field(
         default_factory=list, description="For the staff, in Chinese: what was flagged, carried, rejected."
     )
+    draft_version: int | None = Field(
+        default=None, description="The layout of this file; drafts saved before revisions existed have none."
+    )
+    recipe: Recipe | None = None
+    history: list[Version] = Field(default_factory=list, description="Applied versions, the first being the draft.")
+    undone: list[Version] = Field(default_factory=list, description="Versions undone, latest last: what 重做 redoes.")
+    proposal: Proposal | None = None

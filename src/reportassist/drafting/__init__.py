@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from reportassist.drafting.assemble import DraftInputs, assemble_draft
+from reportassist.drafting.assemble import DraftInputs, assemble_draft, build_draft
 from reportassist.drafting.chain import DraftResult, draft_chain
 from reportassist.drafting.files import load_draft, save_draft
 from reportassist.drafting.template import figures_template
 
-__all__ = ["DraftInputs", "DraftResult", "assemble_draft", "draft_chain", "figures_template", "load_draft", "save_draft"]
+__all__ = [
+    "DraftInputs",
+    "DraftResult",
+    "assemble_draft",
+    "build_draft",
+    "draft_chain",
+    "figures_template",
+    "load_draft",
+    "save_draft",
+]

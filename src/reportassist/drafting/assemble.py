@@ -1,21 +1,27 @@
-"""One draft, deterministically: figures derived, sections composed, prose figures found, provenance kept."""
+"""One draft, deterministically: figures derived, sections composed, prose figures found, provenance kept.
+
+A draft is a function of what it is made from: the prior report, its `Recipe` (this year's figures as
+given, the peers' sections drawn on) and what staff said since (their figures). `build_draft` makes it
+from those, so a change in the chat makes it again and everything that follows from a figure follows.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from reportassist.drafting.compose import PeerSection, compose_sections
+from reportassist.drafting.compose import compose_sections
 from reportassist.drafting.derive import derive_figures
 from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
 from reportassist.errors import InputError
-from reportassist.model import Draft, Meta, Report, Value
+from reportassist.model import DRAFT_VERSION, Draft, Meta, PeerSection, Recipe, Report, Value, Version
 from reportassist.parsing import analyse_prose
 from reportassist.parsing.prose_only import prose_only
 from reportassist.schema import format_for_year
 
-__all__ = ["DraftInputs", "assemble_draft"]
+__all__ = ["DraftInputs", "assemble_draft", "build_draft"]
 
 
 @dataclass
@@ -31,48 +37,72 @@ class DraftInputs:
 
 
 def assemble_draft(inputs: DraftInputs, peers: Mapping[str, PeerSection] | None = None) -> Draft:
-    prior = inputs.prior
+    """The first version of a draft: made from `inputs` and `peers`, with a history that starts here."""
+    recipe = Recipe(
+        year=inputs.year,
+        agency=inputs.agency,
+        figures=dict(inputs.figures),
+        prose=dict(inputs.prose),
+        figures_source=inputs.figures_source,
+        peers=dict(peers or {}),
+    )
+    draft = build_draft(inputs.prior, recipe)
+    draft.history = [Version(number=1, time=datetime.now().astimezone(), message="起草", author="rule")]
+    return draft
+
+
+def build_draft(
+    prior: Report,
+    recipe: Recipe,
+    staff: Mapping[str, Value | None] | None = None,
+    staff_prose: Mapping[str, Value] | None = None,
+) -> Draft:
+    """The draft that `prior` and `recipe` make, with the figures staff gave in the chat (`staff` by table
+    key, `staff_prose` by label) before those of the recipe; the history is the caller's to keep."""
     if prior.meta.year is None:
         raise InputError("无法确定上年报告的年度，不能据此起草。", path=prior.meta.source)
-    if inputs.year <= prior.meta.year:
+    if recipe.year <= prior.meta.year:
         raise InputError(
-            f"要起草的是 {inputs.year} 年度报告，但提供的上年报告已是 {prior.meta.year} 年度：请提供更早年度的报告。",
+            f"要起草的是 {recipe.year} 年度报告，但提供的上年报告已是 {prior.meta.year} 年度：请提供更早年度的报告。",
             path=prior.meta.source,
         )
-    fmt = format_for_year(inputs.year)
-    agency = inputs.agency or prior.meta.agency
+    fmt = format_for_year(recipe.year)
+    agency = recipe.agency or prior.meta.agency
     if not agency:
         raise InputError("上年报告中找不到机关名称，请用 --agency 指明。", path=prior.meta.source)
 
-    derived = derive_figures(fmt, inputs.figures, inputs.figures_source, prior)
+    derived = derive_figures(fmt, recipe.figures, recipe.figures_source, prior, staff)
     values = ProseValues(
-        by_label=inputs.prose,
+        by_label=recipe.prose,
         tables=derived.values,
         prior_tables=prior.figures,
         fmt=fmt,
         prior_fmt=prior.meta.format,
-        source=inputs.figures_source,
+        source=recipe.figures_source,
+        staff=staff_prose or {},
     )
-    ctx = RollContext(prior_year=prior.meta.year, year=inputs.year, values=values)
-    composed = compose_sections(prose_only(prior), fmt, ctx, agency, derived.values, peers)
+    ctx = RollContext(prior_year=prior.meta.year, year=recipe.year, values=values)
+    composed = compose_sections(prose_only(prior), fmt, ctx, agency, derived.values, recipe.peers)
 
     draft = Draft(
         meta=Meta(
             agency=agency,
             region=prior.meta.region,
-            year=inputs.year,
+            year=recipe.year,
             format=fmt,
             title=_title(prior, agency, ctx),
             year_evidence="起草时指定的报告年度",
-            format_evidence=f"{inputs.year} 年度报告应使用的格式",
+            format_evidence=f"{recipe.year} 年度报告应使用的格式",
         ),
         sections=composed.sections,
         figures=derived.values,
         figure_sources=derived.sources,
         prior=prior,
-        figures_source=inputs.figures_source,
+        figures_source=recipe.figures_source,
         figure_origins=derived.origins,
         prose_origins=composed.prose_origins,
+        draft_version=DRAFT_VERSION,
+        recipe=recipe,
     )
     analyse_prose(draft)
     draft.messages = _messages(draft, composed.flagged, composed.carried)
@@ -90,10 +120,12 @@ def _title(prior: Report, agency: str, ctx: RollContext) -> str:
 def _messages(draft: Draft, flagged: list[str], carried: list[str]) -> list[str]:
     kinds = Counter(o.kind for o in draft.figure_origins.values())
     prose = Counter(p.origin.kind for p in draft.prose_origins)
+    said = f"，对话中给出 {kinds['staff']} 个" if kinds["staff"] else ""
+    prose_said = f"，对话中给出 {prose['staff']} 个" if prose["staff"] else ""
     lines = [
-        f"表格数字：本年数据 {kinds['given']} 个，推算 {kinds['derived']} 个，待填 {kinds['placeholder']} 个。",
+        f"表格数字：本年数据 {kinds['given']} 个{said}，推算 {kinds['derived']} 个，待填 {kinds['placeholder']} 个。",
         (
-            f"正文数字：本年数据 {prose['given']} 个，由表格或累计推算 {prose['derived']} 个，"
+            f"正文数字：本年数据 {prose['given']} 个{prose_said}，由表格或累计推算 {prose['derived']} 个，"
             f"待填 {prose['placeholder']} 个（上年正文中的数字一律不沿用）。"
         ),
     ]

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from reportassist.drafting.assemble import DraftInputs, assemble_draft
-from reportassist.drafting.compose import PeerSection, peers_needed
+from reportassist.drafting.compose import peers_needed
 from reportassist.drafting.peers import find_peers
-from reportassist.model import Draft, Section, Value
+from reportassist.model import Draft, PeerSection, Section, Value
 from reportassist.parsing import analyse_prose
 from reportassist.schema import format_for_year
 from reportassist.validation import ValidationResult, validate

@@ -15,11 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reportassist.drafting.rolling import RollContext, Rolled, roll_text
-from reportassist.model import ProseOrigin, Report, ReportFormat, Section, SectionOrigin, Value
+from reportassist.markers import check_mark, fill_mark
+from reportassist.model import PeerSection, ProseOrigin, Report, ReportFormat, Section, SectionOrigin, Value
 from reportassist.prompts import render_prompt
 from reportassist.schema import SECTIONS, label_of
 
-__all__ = ["FEES_PEER", "Composed", "PeerSection", "compose_sections", "peers_needed"]
+__all__ = ["FEES_PEER", "Composed", "compose_sections", "peers_needed"]
 
 GB_ORDER = ("overview", "active", "requests", "review", "problems", "other")
 _FEES = "信息处理费"
@@ -27,17 +28,6 @@ _FEES = "信息处理费"
 _PAGE_FIELD = re.compile(r"^\s*(?:标题|发布时间|发布日期|成文日期|文号|发布机构|栏目|来源|索引号|主题分类|浏览次数)\s*[:：]")
 _PAGE_LINK = re.compile(r"^\s*(?:原文链接|原文地址|链接)\s*[:：]\s*\S*?\.s?html?")
 _CONTACT_SENTENCE = re.compile(r"[^。\n]*(?:电话|地址|邮编|邮政编码|传真|邮箱|联系)[^。\n]*。?")
-
-
-@dataclass(frozen=True)
-class PeerSection:
-    """A section of another report of the corpus, to draw on where the prior report has none."""
-
-    text: str
-    heading: str
-    agency: str | None
-    year: int | None
-    source: str | None
 
 
 # The key, in the peers given to `compose_sections`, of a peer's 六 that states its 信息处理费.
@@ -200,8 +190,8 @@ class _Composer:
         sentences = [s for s in re.findall(r"[^。\n]*。?", peer.text) if _FEES in s]
         if not sentences:
             return None
-        peer_only = PeerSection("".join(sentences), peer.heading, peer.agency, peer.year, peer.source)
-        note = f"【待核实：信息处理费的说明参考{peer.agency or '其他机关'}{peer.year or ''}年报告写成，请按本机关实际核实】"
+        peer_only = peer.model_copy(update={"text": "".join(sentences)})
+        note = check_mark(f"信息处理费的说明参考{peer.agency or '其他机关'}{peer.year or ''}年报告写成，请按本机关实际核实")
         return self._roll_peer(peer_only) + note
 
     # ------------------------------------------------------------------ text
@@ -210,7 +200,7 @@ class _Composer:
         def value(*keys: str) -> str:
             values = [self.tables.get(k) for k in keys]
             if any(v is None for v in values):
-                return "【待填：" + "与".join(label_of(k) for k in keys) + "】"  # filled when the table is
+                return fill_mark("与".join(label_of(k) for k in keys))  # filled when the table is
             return str(sum(values))  # type: ignore[arg-type]
 
         if canonical == "requests":

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from reportassist.model import FigureOrigin, FigureSource, Report, ReportFormat, Value
+from reportassist.markers import EMPTY_CELL
+from reportassist.model import FigureOrigin, FigureSource, OriginKind, Report, ReportFormat, Value
 from reportassist.schema import (
     CUMULATIVE,
     T3_COLUMNS,
@@ -26,9 +27,9 @@ from reportassist.schema import (
     tables_for,
 )
 
-__all__ = ["PLACEHOLDER", "DerivedFigures", "derive_figures", "target_keys"]
+__all__ = ["STAFF_DETAIL", "DerivedFigures", "derive_figures", "target_keys"]
 
-PLACEHOLDER = "【待填】"
+STAFF_DETAIL = "工作人员在对话中给出"
 
 
 @dataclass
@@ -40,9 +41,9 @@ class DerivedFigures:
     def known(self, key: str) -> bool:
         return self.values.get(key) is not None
 
-    def set(self, key: str, value: Value, kind: str, detail: str, prior: Value | None) -> None:
+    def set(self, key: str, value: Value, kind: OriginKind, detail: str, prior: Value | None) -> None:
         self.values[key] = value
-        self.origins[key] = FigureOrigin(kind=kind, detail=detail, prior=prior)  # type: ignore[arg-type]
+        self.origins[key] = FigureOrigin(kind=kind, detail=detail, prior=prior)
 
 
 def target_keys(fmt: ReportFormat, with_cumulative: bool) -> tuple[str, ...]:
@@ -58,8 +59,10 @@ def derive_figures(
     given: Mapping[str, Value | None],
     given_from: str,
     prior: Report | None,
+    staff: Mapping[str, Value | None] | None = None,
 ) -> DerivedFigures:
-    """All table figures of a draft in `fmt`: `given` (from `given_from`, e.g. the figures file's name), derived, or placeholders."""
+    """All table figures of a draft in `fmt`: said by staff in the chat (`staff`, first), `given` (from
+    `given_from`, e.g. the figures file's name), derived, or placeholders."""
     prior_figures = prior.figures if prior is not None else {}
     prior_year = prior.meta.year if prior is not None else None
     with_cumulative = any(k.endswith(CUMULATIVE) and v is not None for k, v in prior_figures.items())
@@ -70,9 +73,11 @@ def derive_figures(
         # Last year's value of the same cell, where last year's format had it.
         return prior_figures.get(key) if prior is not None and prior.meta.format == fmt else None
 
+    staff = staff or {}
     for key in keys:
-        value = given.get(key)
-        if value is not None:
+        if (value := staff.get(key)) is not None:
+            out.set(key, value, "staff", STAFF_DETAIL, prior_of(key))
+        elif (value := given.get(key)) is not None:
             out.set(key, value, "given", f"本年数据（{given_from}）", prior_of(key))
     last = f"{prior_year}年报告" if prior_year else "上年报告"
     if prior is not None:
@@ -81,7 +86,7 @@ def derive_figures(
     for key in keys:
         if not out.known(key):
             out.values[key] = None
-            out.sources[key] = FigureSource(raw=PLACEHOLDER, place=label_of(key))
+            out.sources[key] = FigureSource(raw=EMPTY_CELL, place=label_of(key))
             previous = prior_of(key)
             hint = f"（上年：{previous}）" if previous is not None else ""
             out.origins[key] = FigureOrigin(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -25,9 +26,23 @@ def save_draft(draft: Draft, path: Path) -> None:
 
 
 def load_draft(path: Path) -> Draft:
+    """A draft saved as .json; `InputError` saying what is wrong with a file that is not one."""
     try:
-        return Draft.model_validate_json(path.read_bytes())
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取：{exc.strerror or exc}", path=path) from exc
+    try:
+        content = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        where = f"第 {exc.lineno} 行第 {exc.colno} 列" if isinstance(exc, json.JSONDecodeError) else None
+        raise InputError("文件已损坏：不是完整的 JSON，可能没有保存完或被改动过。", path=path, place=where) from exc
+    if not isinstance(content, dict) or not {"meta", "sections", "figures"} <= set(content):
+        raise InputError("不是 reportassist 保存的草稿（.json）。", path=path)
+    try:
+        return Draft.model_validate_json(data)
     except ValidationError as exc:
-        raise InputError(f"不是 reportassist 保存的草稿（.json）：{exc.errors()[0]['msg']}", path=path) from exc
+        error = exc.errors()[0]
+        field = ".".join(str(part) for part in error["loc"])
+        raise InputError(
+            f"草稿文件的内容不完整或被改动过（{field}），也可能是其他版本的程序保存的；请重新起草。", path=path
+        ) from exc

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportassist.drafting.compose import PeerSection
-from reportassist.model import ReportFormat
+from reportassist.model import PeerSection, ReportFormat
 from reportassist.parsing.prose_only import prose_only
 
 if TYPE_CHECKING:

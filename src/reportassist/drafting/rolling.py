@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from reportassist.drafting.derive import STAFF_DETAIL
+from reportassist.markers import check_mark, fill_mark
 from reportassist.model import FigureOrigin, ProseFigure, ReportFormat, Value
 from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
 from reportassist.parsing.readings import readings_for
@@ -61,6 +63,16 @@ class ProseValues:
     fmt: ReportFormat  # this year's format (the readings of a sentence depend on it)
     prior_fmt: ReportFormat | None
     source: str  # where by_label came from, for provenance
+    staff: Mapping[str, Value] = field(default_factory=dict)  # said by staff in the chat; before by_label
+
+    def given(self, label: str, prior: Value | None) -> tuple[Value, FigureOrigin] | None:
+        """This year's value of the prose figure `label` where staff gave it, with its origin."""
+        if label in self.staff:
+            return self.staff[label], FigureOrigin(kind="staff", detail=f"{STAFF_DETAIL}“{label}”", prior=prior)
+        if label in self.by_label:
+            detail = f"本年数据（{self.source}）“{label}”"
+            return self.by_label[label], FigureOrigin(kind="given", detail=detail, prior=prior)
+        return None
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,7 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
     for m in _CONTACT.finditer(text):
         if m.group(0).startswith(("http", "www")) and any(ctx.rolls(int(y)) for y in _URL_YEAR.findall(m.group(0))):
             # the address of last year's report (…/202302/t20230220_…htm): this year's is not known yet
-            edit(*m.span(), f"【待核实：网址（{ctx.was}：{m.group(0)}）】")
+            edit(*m.span(), check_mark("网址", ctx.was, m.group(0)))
             rolled.flagged.append(m.group(0))
             continue
         taken.append(m.span())
@@ -118,11 +130,11 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
     for m in _TITLE.finditer(text):
         years = [int(y) for y in re.findall(r"(?<!\d)(\d{4})(?!\d)", m.group(0))]
         if free(*m.span()) and any(ctx.is_document_year(y) for y in years):
-            edit(*m.span(), f"【待核实：文件名称（{ctx.was}：{m.group(0)}）】")
+            edit(*m.span(), check_mark("文件名称", ctx.was, m.group(0)))
             rolled.flagged.append(m.group(0))
     for m in _DOC_NUMBER.finditer(text):
         if free(*m.span()) and ctx.is_document_year(int(m.group(1))):
-            edit(*m.span(), f"【待核实：文号（{ctx.was}：{m.group(0)}）】")
+            edit(*m.span(), check_mark("文号", ctx.was, m.group(0)))
             rolled.flagged.append(m.group(0))
     for m in _DATE.finditer(text):
         year, month, day = (int(g) for g in m.groups())
@@ -134,7 +146,7 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
             edit(*m.span(1), str(year + ctx.shift))
             taken.append(m.span())
         else:
-            edit(*m.span(), f"【待核实：日期（{ctx.was}：{m.group(0)}）】")
+            edit(*m.span(), check_mark("日期", ctx.was, m.group(0)))
             rolled.flagged.append(m.group(0))
     for m in _YEAR.finditer(text):
         if free(*m.span()) and ctx.rolls(int(m.group(1))):
@@ -179,7 +191,7 @@ def _figures(
             edit(start, end, _show(value))
         else:
             shown = text[start:end].strip()
-            edit(start, end, f"【待填：{figure.label}（{ctx.was}：{shown}）】")
+            edit(start, end, fill_mark(figure.label, ctx.was, shown))
             origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{shown}{figure.unit}", prior=figure.value)
         rolled.figures.append((figure.label, origin))
 
@@ -249,12 +261,11 @@ def _other_numbers(
         unit = text[end : end + 1]
         label = re.split(r"[，,。；;：:、（(\n]", text[max(0, start - 16) : start])[-1].strip() or unit
         prior = parse_value(m.group("num"))
-        if label in ctx.values.by_label:
-            value = ctx.values.by_label[label]
+        if (found := ctx.values.given(label, prior)) is not None:
+            value, origin = found
             edit(start, end, _show(value))
-            origin = FigureOrigin(kind="given", detail=f"本年数据（{ctx.values.source}）“{label}”", prior=prior)
         else:
-            edit(start, end, f"【待填：{label}（{ctx.was}：{m.group(0).strip()}{unit}）】")
+            edit(start, end, fill_mark(label, ctx.was, f"{m.group(0).strip()}{unit}"))
             origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{m.group(0).strip()}{unit}", prior=prior)
         rolled.figures.append((label, origin))
 
@@ -263,9 +274,8 @@ def _this_year(
     figure: ProseFigure, index: int, figures: list[ProseFigure], known: dict[int, Value], ctx: RollContext
 ) -> tuple[Value, FigureOrigin] | None:
     values = ctx.values
-    if figure.label in values.by_label:
-        value = values.by_label[figure.label]
-        return value, FigureOrigin(kind="given", detail=f"本年数据（{values.source}）“{figure.label}”", prior=figure.value)
+    if (found := values.given(figure.label, figure.value)) is not None:
+        return found
     reading = _reading(figure, values)
     if reading is not None:
         value = sum(values.tables[k] for k in reading)  # type: ignore[misc]

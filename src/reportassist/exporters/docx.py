@@ -27,7 +27,8 @@ from docx.text.paragraph import Paragraph
 
 from reportassist.errors import InputError
 from reportassist.exporters.layouts import Cell, Grid, TableLayout, layout
-from reportassist.exporters.plan import PLACEHOLDER, Closing, Heading, TableBlock, Text, Title, plan
+from reportassist.markers import ANY_MARK
+from reportassist.exporters.plan import Closing, Heading, TableBlock, Text, Title, plan
 from reportassist.exporters.styles import BODY, CLOSING, HEADINGS, PARAGRAPH_STYLES, TABLE, TABLE_TEXT, TITLE
 from reportassist.fileio import save_file
 from reportassist.model import Report
@@ -119,7 +120,7 @@ class _Writer:
         """The text as runs in the style's fonts; each placeholder a run of its own, highlighted."""
         pieces: list[tuple[str, bool]] = []
         pos = 0
-        for m in PLACEHOLDER.finditer(text):
+        for m in ANY_MARK.finditer(text):
             pieces += [(text[pos : m.start()], False), (m.group(0), True)]
             pos = m.end()
         pieces.append((text[pos:], False))

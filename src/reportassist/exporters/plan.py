@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportassist.markers import ANY_MARK
 from reportassist.model import Report, Section
 from reportassist.parsing.prose_only import prose_only
 from reportassist.schema import CUMULATIVE, TableSpec, tables_for
 
 __all__ = [
-    "PLACEHOLDER",
     "Block",
     "Closing",
     "Heading",
@@ -28,8 +28,6 @@ __all__ = [
     "report_title",
 ]
 
-# What a draft leaves for staff to fill in or check: 【待填】, 【待填：…】, 【待核实：…】.
-PLACEHOLDER = re.compile(r"【[^】]*(?:待填|待核实|请填写)[^】]*】")
 
 # Which section each official table follows.
 _TABLE_SECTIONS = {"t2": "active", "t3": "requests", "t4": "review", "legacy": "appendix"}
@@ -151,7 +149,7 @@ def _take_closing(report: Report) -> tuple[str, ...]:
     if (
         len(lines) >= 2
         and lines[-2].strip() == agency.strip()
-        and (_DATE_LINE.match(date) or PLACEHOLDER.fullmatch(date))
+        and (_DATE_LINE.match(date) or ANY_MARK.fullmatch(date))
     ):
         last.text = "\n".join(lines[:-2])
         return (lines[-2].strip(), lines[-1].strip())

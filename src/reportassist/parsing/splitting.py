@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from reportassist.markers import ANY_MARK
 from reportassist.model import ReadingNote, Value
 from reportassist.schema import Constraint, RowSpec
 
@@ -26,8 +27,6 @@ Candidate = tuple[Cell, ...]
 _ABSENT = {"/", "／", "—", "——", "－", "-", "–", "不适用", "无", "", "\\", "×"}
 _TOKEN = re.compile(r"[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零")
 _VALUE_TEXT = re.compile(r"^\s*(?:(?:[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零|无)\s*)*$")
-# A cell a draft left to fill (【待填】): a figure's place, absent until filled.
-_PLACEHOLDER_CELL = re.compile(r"【[^】]*】")
 _LEADING_VALUES = re.compile(r"^(?:\s*(?:[+\-−]?\d+(?:\.\d+)?|[/／]|—+|－|不适用))+")
 
 # How many candidate splits or combinations are examined before a row is called ambiguous.
@@ -62,13 +61,13 @@ class Hint:
 def is_value_text(text: str) -> bool:
     """True for a cell that holds a figure or an absence mark, as opposed to a label."""
     stripped = text.strip()
-    return stripped in _ABSENT or bool(_VALUE_TEXT.match(stripped) or _PLACEHOLDER_CELL.fullmatch(stripped))
+    return stripped in _ABSENT or bool(_VALUE_TEXT.match(stripped) or ANY_MARK.fullmatch(stripped))
 
 
 def parse_value(text: str) -> Value | None:
     """'12' -> 12, '3.5' -> Decimal('3.5'), '零' -> 0; absence marks and blanks -> None."""
     text = text.strip().replace("−", "-").replace(",", "").replace("，", "")
-    if text in _ABSENT or _PLACEHOLDER_CELL.fullmatch(text):
+    if text in _ABSENT or ANY_MARK.fullmatch(text):
         return None
     if text == "零":
         return 0

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from difflib import SequenceMatcher
 
+from reportassist.markers import ANY_MARK, find_marks
 from reportassist.model import Value
 from reportassist.parsing.readings import readings_for
 from reportassist.schema import label_of
@@ -17,11 +18,8 @@ __all__ = ["check_breakdowns", "check_placeholders", "check_repeated", "check_ta
 _PERIOD = re.compile(
     r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]{0,8}?(?:至|到|—|-)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日"
 )
-# A figure or a word still to fill in; 【待核实：…】 (a thing to check, e.g. a 文号 that cannot be known) is not one.
-_PLACEHOLDER = re.compile(
-    r"【待(?!核实)[^】]*】|【[^】]{0,12}(?:待填|请填写)[^】]*】|(?<![A-Za-z])(?:XX+|xx+|ＸＸ+)(?![A-Za-z])|×××|……|TODO"
-)
-_UNVERIFIED = re.compile(r"【待核实[^】]*】")
+# What staff type for a word still to fill in, besides the marks (`markers`): XX, ×××, ……, TODO.
+_TYPED_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX+|xx+|ＸＸ+)(?![A-Za-z])|×××|……|TODO")
 
 
 def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
@@ -133,15 +131,17 @@ def check_year_stale(ctx: Context) -> Iterator[Finding]:
 
 
 def check_placeholders(ctx: Context) -> Iterator[Finding]:
-    for m in _PLACEHOLDER.finditer(ctx.body):
+    unfilled = [(m.start, m.end, m.text) for m in find_marks(ctx.body) if m.kind == "fill"]
+    unfilled += [(m.start(), m.end(), m.group(0)) for m in _TYPED_PLACEHOLDER.finditer(ctx.body)]
+    for start, end, text in sorted(unfilled):
         yield Finding(
             rule="placeholder.unfilled",
             severity="error",
-            message=f"还有未填写的占位符“{m.group(0)}”：{_context(ctx.body, m.start(), m.end())}",
-            location=Location(section=ctx.section_at(m.start()), position=m.start()),
+            message=f"还有未填写的占位符“{text}”：{_context(ctx.body, start, end)}",
+            location=Location(section=ctx.section_at(start), position=start),
         )
     for key, source in ctx.report.figure_sources.items():
-        if _PLACEHOLDER.search(source.raw):
+        if ANY_MARK.search(source.raw) or _TYPED_PLACEHOLDER.search(source.raw):
             yield Finding(
                 rule="placeholder.unfilled",
                 severity="error",
@@ -151,12 +151,14 @@ def check_placeholders(ctx: Context) -> Iterator[Finding]:
 
 
 def check_unverified(ctx: Context) -> Iterator[Finding]:
-    for m in _UNVERIFIED.finditer(ctx.body):
+    for m in find_marks(ctx.body):
+        if m.kind != "check":
+            continue
         yield Finding(
             rule="placeholder.unverified",
             severity="warning",
-            message=f"还有待核实的内容“{m.group(0)}”：{_context(ctx.body, m.start(), m.end())}，核实后请删去标记。",
-            location=Location(section=ctx.section_at(m.start()), position=m.start()),
+            message=f"还有待核实的内容“{m.text}”：{_context(ctx.body, m.start, m.end)}，核实后请删去标记。",
+            location=Location(section=ctx.section_at(m.start), position=m.start),
         )
 
 
