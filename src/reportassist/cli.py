@@ -6,6 +6,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
@@ -40,6 +41,12 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class ModelChoice(str, Enum):
+    llm = "llm"
+    none = "none"
+
 
 _out = Console()
 _err = Console(stderr=True)
@@ -275,6 +282,38 @@ def export_command(
         raise typer.Exit(EXIT_INPUT)
     _guard(lambda: export(report, target, template or get_settings().docx_template))
     _err.print(f"已导出 {target}")
+
+
+@app.command(name="revise")
+def revise_command(
+    file: Annotated[Path, typer.Argument(help="draft 保存的 .json 草稿（修改后原地保存）", show_default=False)],
+    message: Annotated[str, typer.Argument(help="要做的修改或要问的问题，如“行政处罚的处理决定改为13件”“撤销”", show_default=False)],
+    as_json: JsonOpt = False,
+    model: Annotated[
+        ModelChoice, typer.Option("--model", help="llm：使用配置的大语言模型（默认，未配置时不用）；none：不用模型")
+    ] = ModelChoice.llm,
+) -> None:
+    """对草稿说一句话：按要求修改（数字、待填项、文字），或回答问题；修改后的草稿连同修改记录原地保存，可“撤销”。"""
+    from reportassist.drafting import load_draft, save_draft
+    from reportassist.fileio import locked
+    from reportassist.revision import Turn, require_revisable, revise
+
+    chat = _chat_model() if model is ModelChoice.llm and get_settings().llm_url else None
+
+    def turn_on_file() -> Turn:
+        with locked(file):  # a second `revise` on the same draft waits, then works on this one's result
+            draft = load_draft(file)
+            require_revisable(draft, file)
+            turn = revise(draft, message, chat)
+            if turn.applied or turn.draft.proposal != draft.proposal:
+                save_draft(turn.draft, file)
+        return turn
+
+    turn = _guard(turn_on_file, doing=f"修改 {file}", failure="无法修改")
+    if as_json:
+        _print_json(turn.as_json())
+    else:
+        sys.stdout.write(turn.reply + "\n")
 
 
 def _read_figures(path: Path, year: int) -> FigureInput:

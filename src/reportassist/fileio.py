@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reportassist.errors import InputError
 
-__all__ = ["save_file", "write_atomic"]
+__all__ = ["locked", "save_file", "write_atomic"]
 
 
 def save_file(path: Path, data: bytes) -> None:
@@ -46,3 +48,35 @@ def _mode_for(path: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold `path` for one read-change-write at a time across processes (two `revise` runs on one draft).
+
+    The lock is taken on the file itself. A writer replaces the file (`write_atomic`), so a process that
+    waited on the old file checks, once it holds the lock, that the path is still that file, and otherwise
+    takes the lock on the new one: no change is made from a stale copy.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system: no lock (one user per draft)
+        yield
+        return
+    while True:
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - held for the whole block
+        except OSError as exc:
+            raise InputError(f"无法读取：{exc.strerror or exc}。", path=path) from exc
+        with handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                if os.fstat(handle.fileno()).st_ino != os.stat(path).st_ino:
+                    continue  # replaced while we waited: lock the file that is there now
+            except FileNotFoundError:
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            return
