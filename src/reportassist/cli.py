@@ -244,7 +244,8 @@ def draft(
     corpus = _corpus_for_drafting(store)
     model = _chat_model() if use_llm and get_settings().llm_url else None
     try:
-        result = _guard(lambda: draft_chain(corpus, model).invoke(inputs))
+        progress = (lambda line: _err.print(line, markup=False, highlight=False)) if model is not None else None
+        result = _guard(lambda: draft_chain(corpus, model, progress).invoke(inputs))
     finally:
         if corpus is not None:
             corpus.close()

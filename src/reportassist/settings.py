@@ -65,6 +65,14 @@ class Settings(BaseSettings):
         "one), never the environment's OPENAI_API_KEY.",
     )
     llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for one answer of the model.")
+    llm_turn_seconds: float = Field(
+        default=90.0, gt=0, description="Seconds a chat turn may wait for the model in all; then the text is kept."
+    )
+    llm_draft_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="Seconds a whole draft may wait for the model's rewrites; sections not reached keep their text.",
+    )
     llm_provider: Literal["openai", "ollama"] = Field(
         default="openai",
         description="openai: an OpenAI-compatible endpoint (ChatOpenAI); ollama: Ollama's own API (ChatOllama).",

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,10 @@ from langchain_core.runnables import Runnable, RunnableLambda
 from reportassist.drafting.assemble import DraftInputs, assemble_draft
 from reportassist.drafting.compose import peers_needed
 from reportassist.drafting.peers import find_peers
-from reportassist.model import Draft, PeerSection, Section, Value
+from reportassist.model import Draft, Edit, PeerSection, Value
 from reportassist.parsing import analyse_prose
 from reportassist.schema import format_for_year
+from reportassist.settings import get_settings
 from reportassist.validation import ValidationResult, validate
 
 if TYPE_CHECKING:
@@ -30,7 +32,10 @@ if TYPE_CHECKING:
 
     from reportassist.corpus import CorpusStore
 
-__all__ = ["DraftResult", "draft_chain"]
+__all__ = ["REWRITTEN", "DraftResult", "allowed_values", "draft_chain"]
+
+# How a section the model rewrote says so in its origin.
+REWRITTEN = "由模型改写，数字已核对"
 
 
 @dataclass
@@ -46,8 +51,13 @@ class _State:
     draft: Draft | None = None
 
 
-def draft_chain(store: CorpusStore | None = None, model: BaseChatModel | None = None) -> Runnable[DraftInputs, DraftResult]:
-    """The chain that turns `DraftInputs` into a validated draft; `store` and `model` are optional."""
+def draft_chain(
+    store: CorpusStore | None = None,
+    model: BaseChatModel | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Runnable[DraftInputs, DraftResult]:
+    """The chain that turns `DraftInputs` into a validated draft; `store`, `model` and `progress` (told, in
+    Chinese, which section the model is rewriting) are optional."""
 
     def retrieve(inputs: DraftInputs) -> _State:
         state = _State(inputs)
@@ -63,7 +73,7 @@ def draft_chain(store: CorpusStore | None = None, model: BaseChatModel | None = 
 
     def fill(state: _State) -> _State:
         if model is not None and state.draft is not None:
-            _rewrite(state.draft, model)
+            _rewrite(state.draft, model, progress)
         return state
 
     def check(state: _State) -> DraftResult:
@@ -78,35 +88,47 @@ def draft_chain(store: CorpusStore | None = None, model: BaseChatModel | None = 
     )
 
 
-def _rewrite(draft: Draft, model: BaseChatModel) -> None:
-    """Each section's own text rewritten by the model, where the number guard lets the rewrite through."""
-    from reportassist.llm import rewrite_section  # langchain-openai and friends: only with a model
+def _rewrite(draft: Draft, model: BaseChatModel, progress: Callable[[str], None] | None) -> None:
+    """Each section's own text rewritten by the model, where the number guard lets the rewrite through,
+    within one time budget for the whole draft; each rewrite taken is an edit of the draft's first version,
+    so the draft made again from its recipe has it too."""
+    from reportassist.llm import Budget, rewrite_section  # langchain-openai and friends: only with a model
 
     assert draft.meta.year is not None
-    allowed = _allowed(draft)
-    for section in draft.walk_sections():
+    allowed = allowed_values(draft)
+    budget = Budget(get_settings().llm_draft_seconds)
+    for place, section in draft.places():
         if not section.text.strip() or section.canonical == "preamble":
             continue
+        if budget.expired:
+            draft.messages.append(
+                f"起草时等待模型的时间（{budget.describe()}）已用完，“{section.heading}”及以后各部分未经模型改写，保留原文。"
+            )
+            break
         result = rewrite_section(
-            model, heading=section.heading, text=section.text, year=draft.meta.year, allowed=allowed
+            model,
+            heading=section.heading,
+            text=section.text,
+            year=draft.meta.year,
+            allowed=allowed,
+            budget=budget,
+            progress=progress,
+            tables=draft.figures,
+            fmt=draft.meta.format,
         )
-        if result.accepted:
+        if result.accepted and result.text != section.text:
+            edit = Edit(kind="replace_text", section=place, old=section.text, new=result.text, author="model")
+            draft.history[0].edits.append(edit)
             section.text = result.text
-            _mark_rewritten(section)
-        else:
+            section.origin = section.origin.model_copy(update={"kind": "llm", "note": REWRITTEN}) if section.origin else None
+        elif not result.accepted:
             draft.messages.append(f"“{section.heading}”未采用模型改写：" + "；".join(result.reasons))
     analyse_prose(draft)
 
 
-def _allowed(draft: Draft) -> list[Value]:
-    """This year's table figures, given or derived, and the report year; the section's own text (this
-    year's prose figures, the years rolled) vouches for the rest."""
+def allowed_values(draft: Draft) -> list[Value]:
+    """What a rewrite may state besides its source: this year's table figures, given or derived, and the
+    report year; the section's own text (this year's prose figures, the years rolled) vouches for the rest."""
     assert draft.meta.year is not None
     values: list[Value] = [v for v in draft.figures.values() if v is not None]
     return [*values, draft.meta.year, draft.meta.year + 1]
-
-
-def _mark_rewritten(section: Section) -> None:
-    origin = section.origin
-    note = "由模型按本年改写，数字已核对"
-    section.origin = origin.model_copy(update={"kind": "llm", "note": note}) if origin else None

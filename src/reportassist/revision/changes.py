@@ -17,7 +17,15 @@ from reportassist.model import Draft, Value
 from reportassist.schema import label_of
 from reportassist.validation import Finding
 
-__all__ = ["Change", "ChangeKind", "FindingChanges", "figure_changes", "finding_changes", "text_changes"]
+__all__ = [
+    "Change",
+    "ChangeKind",
+    "FindingChanges",
+    "figure_changes",
+    "finding_changes",
+    "sentence_changes",
+    "text_changes",
+]
 
 ChangeKind = Literal["figure", "text", "section", "placeholder", "undo"]
 _SENTENCE = re.compile(r"[^。！？；\n]*(?:[。！？；]|\n|$)")
@@ -81,14 +89,14 @@ def text_changes(before: Draft, after: Draft, whole: set[str] | frozenset[str] =
         if place in whole:
             changes.append(Change("section", where, previous.text, section.text))
             continue
-        changes.extend(_sentence_changes(where, previous.text, section.text))
+        changes.extend(sentence_changes(where, previous.text, section.text))
     for place, section in old_sections.items():
         if not any(place.startswith(f"{p}.") for p in whole):
             changes.append(Change("section", section.heading or "开头", section.text, None))
     return changes
 
 
-def _sentence_changes(where: str, old: str, new: str) -> list[Change]:
+def sentence_changes(where: str, old: str, new: str) -> list[Change]:
     a, b = _sentences(old), _sentences(new)
     changes = []
     for op, i1, i2, j1, j2 in SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
@@ -111,13 +119,20 @@ class FindingChanges:
 
 
 def finding_changes(before: list[Finding], after: list[Finding]) -> FindingChanges:
-    """Findings that the change brought and those it cleared (the same rule and message count as one)."""
-    old = {(f.rule, f.message) for f in before}
-    new = {(f.rule, f.message) for f in after}
+    """Findings that the change brought and those it cleared."""
+    old = {_identity(f) for f in before}
+    new = {_identity(f) for f in after}
     return FindingChanges(
-        appeared=[f for f in after if (f.rule, f.message) not in old],
-        resolved=[f for f in before if (f.rule, f.message) not in new],
+        appeared=[f for f in after if _identity(f) not in old],
+        resolved=[f for f in before if _identity(f) not in new],
     )
+
+
+def _identity(finding: Finding) -> tuple[str, str | None, tuple[str, ...], str]:
+    """A finding that is still there after a figure changed (its figures or the text quoted around it are
+    different) is the same finding: compared by rule, place and message without its digits."""
+    where = finding.location
+    return finding.rule, where.section, tuple(where.keys), re.sub(r"\d+", "#", finding.message)
 
 
 def _show(value: Value | str | None) -> str:

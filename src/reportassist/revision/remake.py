@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from reportassist.drafting import build_draft
+from reportassist.drafting.chain import REWRITTEN
 from reportassist.errors import InputError
 from reportassist.model import DRAFT_VERSION, Draft, Edit, Section, SectionOrigin, Value
 from reportassist.parsing import analyse_prose
@@ -84,7 +85,7 @@ def apply_edit(draft: Draft, edit: Edit) -> str | None:
 def _note(section: Section, edit: Edit) -> None:
     origin = section.origin or SectionOrigin(kind="staff")
     if edit.author == "model":
-        origin = origin.model_copy(update={"kind": "llm", "note": "由模型改写，数字已核对"})
+        origin = origin.model_copy(update={"kind": "llm", "note": REWRITTEN})
     elif "对话中修改" not in (origin.note or ""):
         note = f"{origin.note}；工作人员在对话中修改了文字" if origin.note else "工作人员在对话中修改了文字"
         origin = origin.model_copy(update={"note": note})

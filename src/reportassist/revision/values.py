@@ -30,12 +30,12 @@ _ASSIGN = re.compile(rf"^(?P<name>.*?[^\d\s])\s*{VERB}?\s*(?P<num>{_NUMBER})\s*(
 _CLAUSE = re.compile(r"[，,；;。\n]")
 _LEAD = re.compile(r"^(?:请|麻烦)?(?:把|将)?\s*")
 _FILLER = re.compile(r"(?:这一?项|这一?栏|一栏|一项|一格|这个数|的数字|的数|数值|的值)")
-_WIDTH = str.maketrans("０１２３４５６７８９．，％（）：", "0123456789.,%()：")
+_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
 def normalise(message: str) -> str:
     """Full-width digits and brackets as staff may type them, made plain; Chinese punctuation kept."""
-    return message.translate(_WIDTH).replace("()", "").strip()
+    return message.translate(_WIDTH).strip()
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,13 @@ _COLUMN_WORDS: dict[str, tuple[str, ...]] = {
     "corrected": ("结果纠正", "纠正"),
     "pending": ("尚未审结", "未审结"),
 }
+# Shorter names staff use for 表三's rows (the template's own words are the rows' patterns in `schema`).
+_ROW_WORDS = {
+    "t3.new.natural": r"本年新收政府信息公开申请数量|本年新收|新收",
+    "t3.carried_in.natural": r"上年结转",
+    "t3.carried_out.natural": r"结转下一?年度?",
+    "t3.handled.natural": r"（七）总计|\(七\)总计|办理结果总计|办结总数|总计|合计",
+}
 _T4_GROUP_WORDS = (("suit_after", ("复议后起诉",)), ("suit_direct", ("未经复议", "直接起诉")), ("review", ("行政复议", "复议")))
 
 
@@ -177,10 +184,10 @@ def cell_keys(name: str, fmt: ReportFormat) -> list[str]:
         if spec.id == "t4":
             found += _t4_keys(name)
             continue
-        for row in spec.rows:
-            row_match = re.search(row.pattern, name)
-            if row_match is None:
-                continue
+        rows = [(row, m) for row in spec.rows if (m := re.search(_ROW_WORDS.get(row.keys[0], row.pattern), name))]
+        if len(rows) > 1:  # "上年结转的总计": 总计 is the column, not the （七）总计 row
+            rows = [(row, m) for row, m in rows if m.group(0) not in ("总计", "合计")]
+        for row, row_match in rows:
             rest = name[: row_match.start()] + " " + name[row_match.end() :]
             columns = [k for k in row.keys if _names_column(rest, k.rsplit(".", 1)[1], spec.id)]
             if len(row.keys) == 1:
