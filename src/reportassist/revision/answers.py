@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from reportassist.markers import find_marks
-from reportassist.model import Draft, Section
+from reportassist.model import Draft
 from reportassist.revision.places import PartRef
 from reportassist.revision.values import cell_keys, place_values
 from reportassist.schema import label_of
@@ -122,7 +122,3 @@ def history(draft: Draft) -> str:
     if draft.undone:
         lines.append("已撤销、可用“重做”恢复的：" + "；".join(f"第 {v.number} 版（{v.message}）" for v in reversed(draft.undone)))
     return "\n".join(lines)
-
-
-def section_named(draft: Draft, place: str) -> Section | None:
-    return draft.section_at(place)
