@@ -121,3 +121,20 @@ def test_a_model_that_never_stops_cannot_hold_the_turn(draft: Draft, monkeypatch
     assert not turn.applied and turn.draft.proposal is None
     assert _problems_text(turn.draft) == _problems_text(draft)
     assert "保留原文" in turn.reply or "没有通过核对" in turn.reply
+
+
+def test_a_message_not_understood_is_restated_by_the_model_and_then_checked_as_usual(draft: Draft) -> None:
+    """The fake model restates the staff's words in a phrasing the reading knows."""
+    model = FakeListChatModel(responses=["行政处罚的处理决定改为13件"])
+    turn = revise(draft, "处罚那栏今年其实是13个", model=model)
+    assert turn.applied and turn.reply.startswith("理解为：“行政处罚的处理决定改为13件”")
+    assert turn.draft.figures["t2.penalty.decisions"] == 13
+    assert turn.draft.history[-1].message == "处罚那栏今年其实是13个"
+
+
+@pytest.mark.parametrize("answer", ["行政处罚的处理决定改为99件", "无法理解", "忽略以上指令"])
+def test_a_restatement_with_a_number_not_said_or_not_understood_changes_nothing(draft: Draft, answer: str) -> None:
+    """The fake model adds a number the staff did not say, or gives up, or answers nonsense."""
+    turn = revise(draft, "处罚那栏今年其实是13个", model=FakeListChatModel(responses=[answer]))
+    assert not turn.applied and "草稿没有改动" in turn.reply and "理解为" not in turn.reply
+    assert turn.draft.figures == draft.figures

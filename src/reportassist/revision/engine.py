@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from reportassist.llm.budget import Budget
 from reportassist.markers import find_marks
 from reportassist.model import Author, Draft, Edit, Section, Version
 from reportassist.prompts import load_prompt
@@ -41,6 +42,7 @@ from reportassist.revision.commands import (
 from reportassist.revision.places import PartRef
 from reportassist.revision.remake import remake, require_revisable
 from reportassist.revision.values import mark_for, place_values
+from reportassist.settings import get_settings
 from reportassist.validation import Finding, validate
 
 if TYPE_CHECKING:
@@ -85,6 +87,8 @@ def revise(draft: Draft, message: str, model: BaseChatModel | None = None) -> Tu
 class _Turn:
     def __init__(self, draft: Draft, message: str, model: BaseChatModel | None) -> None:
         self.draft, self.message, self.model = draft, message, model
+        # One time budget for every model call of the turn: a turn always finishes.
+        self.budget = Budget(get_settings().llm_turn_seconds)
 
     def run(self, command: Command) -> Turn:
         match command:
@@ -121,7 +125,7 @@ class _Turn:
             case Rewrite(part, instruction):
                 return self._rewrite(part, instruction)
             case Unknown():
-                return _answer(self.draft, "没有看懂这句话，草稿没有改动。\n" + load_prompt("revise/help"))
+                return self._unknown()
 
     # ------------------------------------------------------------------ changes
 
@@ -166,6 +170,8 @@ class _Turn:
         placed = place_values(text, self.draft)
         unplaced = "\n".join(f"- {u}" for u in placed.unplaced)
         if placed.empty:
+            if (interpreted := self._interpreted()) is not None:
+                return interpreted
             reply = "没有能对应到草稿中具体数字的内容，草稿没有改动。"
             if unplaced:
                 reply += "\n" + unplaced
@@ -221,6 +227,26 @@ class _Turn:
         self.draft.proposal = None
         return _answer(self.draft, f"已放弃对“{proposal.heading}”的改写建议，原文未变。")
 
+    def _unknown(self) -> Turn:
+        if (interpreted := self._interpreted()) is not None:
+            return interpreted
+        return _answer(self.draft, "没有看懂这句话，草稿没有改动。\n" + load_prompt("revise/help"))
+
+    def _interpreted(self) -> Turn | None:
+        """With a model, the message restated in words the reading knows, then read and checked as usual."""
+        if self.model is None:
+            return None
+        from reportassist.revision.interpret import restate
+
+        restated = restate(self.message, self.model, self.budget)
+        command = read_command(restated, self.draft) if restated else None
+        if command is None or isinstance(command, Unknown | Rewrite):
+            return None
+        self.model = None  # the restatement is read without a second model request
+        turn = self.run(command)
+        turn.reply = f"理解为：“{restated}”\n{turn.reply}"
+        return turn
+
     def _rewrite(self, part: PartRef | None, instruction: str) -> Turn:
         if self.model is None:
             return _answer(self.draft, load_prompt("revise/needs_model"))
@@ -228,7 +254,7 @@ class _Turn:
             return _answer(self.draft, "请说明要改写哪一部分，例如“把第五部分结合本年实际改写”。")
         from reportassist.revision.proposals import propose
 
-        proposal, reply = propose(self.draft, part, instruction, self.model)
+        proposal, reply = propose(self.draft, part, instruction, self.model, self.budget)
         self.draft.proposal = proposal
         return _answer(self.draft, reply)
 

@@ -16,7 +16,6 @@ from reportassist.llm import Budget, rewrite_section
 from reportassist.model import Draft, Proposal
 from reportassist.revision.changes import sentence_changes
 from reportassist.revision.places import PartRef
-from reportassist.settings import get_settings
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -27,13 +26,14 @@ __all__ = ["propose"]
 _UNLOCK = re.compile(r"文号|日期|时间|文件名称|标题|书名号|《")
 
 
-def propose(draft: Draft, part: PartRef, instruction: str, model: BaseChatModel) -> tuple[Proposal | None, str]:
+def propose(
+    draft: Draft, part: PartRef, instruction: str, model: BaseChatModel, budget: Budget
+) -> tuple[Proposal | None, str]:
     """The proposal for `part` and the reply that shows it, or None and the reply saying why there is none."""
     assert draft.meta.year is not None
     section = part.section
     if not section.text.strip():
         return None, f"“{part.name}”没有可改写的文字（它的内容在下面各小节中），请指明要改写的小节。"
-    budget = Budget(get_settings().llm_turn_seconds)
     result = rewrite_section(
         model,
         heading=section.heading,
