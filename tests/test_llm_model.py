@@ -9,12 +9,14 @@ accepted. Deselect with `-m "not llm"`.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.outputs import LLMResult
 
 from reportassist import Settings, read_report
-from reportassist.llm import chat_model, check_numbers, rewrite_section
+from reportassist.llm import Budget, ask_model, chat_model, check_numbers, rewrite_section
 from reportassist.llm.numbers import find_numbers
 
 pytestmark = pytest.mark.llm
@@ -37,7 +39,16 @@ STARTUP_SECONDS = 180
 # Enough for a short section; an answer cut off inside the section is rejected like any other.
 MAX_TOKENS = 128
 # What a model-server failure looks like in the reasons (no answer reached the guard).
-FAILURES = ("无法连接", "超时", "调用大语言模型失败")
+FAILURES = ("无法连接", "超时", "调用大语言模型失败", "没有答完", "已用完")
+# The time the three rewrites may take together, as a draft's budget.
+DRAFT_SECONDS = 240
+# Gemma 3's end-of-text and <end_of_turn> tokens: forbidden, the model never stops answering.
+NEVER_STOP = {1: -100, 106: -100}
+CANCEL_SECONDS = 3
+# How long a short answer may take after a cancelled call: about a second on 2 quiet cores, up to 15 s on 2
+# cores kept busy by other processes. Behind a call whose client gave up without hanging up, it would wait
+# for the whole of that answer: 28 s for 1,024 tokens on 2 quiet cores; this one asks for 1,536.
+PROMPT_ANSWER_SECONDS = 30
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
@@ -58,26 +69,54 @@ def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> Non
     )
 
 
+# Runs llama_cpp.server with weight repacking into extra buffer types off: on a CPU that advertises AMX in a
+# virtual machine that does not grant it to processes, ggml's AMX path faults (`ldtilecfg`: general protection
+# fault) at the first request. The model answers the same without it.
+_SERVER = """
+import runpy
+import llama_cpp.llama_cpp as native
+defaults = native.llama_model_default_params
+def without_extra_buffers():
+    params = defaults()
+    if hasattr(params, "use_extra_bufts"):
+        params.use_extra_bufts = False
+    return params
+native.llama_model_default_params = without_extra_buffers
+runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+"""
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    log: Path
+
+
 @pytest.fixture(scope="module")
-def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The URL of a llama.cpp server running Gemma 3 270M on a free loopback port."""
+def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A llama.cpp server running Gemma 3 270M on a free loopback port, on 2 threads.
+
+    A new request does not interrupt one in progress (`--interrupt_requests False`, as with a server that
+    queues requests): only a client that hangs up frees it. Its log is written as it happens.
+    """
     folder = tmp_path_factory.mktemp("llm")
     model_path = assemble(folder / MODEL_NAME)
     port = free_port()
     log = folder / "server.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "llama_cpp.server", "--model", str(model_path), "--host", "127.0.0.1",
-             "--port", str(port), "--n_ctx", "2048", "--n_threads", "2",
+            [sys.executable, "-c", _SERVER, "--model", str(model_path), "--host", "127.0.0.1",
+             "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--interrupt_requests", "False",
              # The GGUF carries no chat template; without this the server falls back to llama-2's.
              "--chat_format", "gemma"],
             stdout=out,
             stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}/v1"
     try:
         _wait_until_up(url, process, log)
-        yield url
+        yield Server(url=url, log=log)
     finally:
         process.terminate()
         try:
@@ -85,6 +124,12 @@ def llm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def llm_url(llm_server: Server) -> str:
+    """The URL of the llama.cpp server."""
+    return llm_server.url
 
 
 class Answers(BaseCallbackHandler):
@@ -137,10 +182,17 @@ def test_every_number_the_model_invents_is_rejected(llm_url: str, loopback_only:
     allowed_set = {Decimal(str(v)) for v in [*allowed, YEAR]}
 
     outcomes = []
+    budget = Budget(DRAFT_SECONDS)
     for heading, text, instruction in _requests():
         before = len(answers.texts)
         result = rewrite_section(
-            model, heading=heading, text=text, year=YEAR, allowed=allowed, instruction=instruction
+            model,
+            heading=heading,
+            text=text,
+            year=YEAR,
+            allowed=allowed,
+            instruction=instruction,
+            budget=budget,
         )
         outcomes.append((text, result, answers.texts[before:]))
         # Whatever the model said, the text returned states no number outside the figures and the source.
@@ -160,3 +212,59 @@ def test_every_number_the_model_invents_is_rejected(llm_url: str, loopback_only:
         f"{len(answered)} answers, {sum(o[1].accepted for o in outcomes)} accepted; numbers in the raw answers:"
     )
     print(invented, [o[1].reasons for o in outcomes])
+
+
+def _seen_in_log(log: Path, text: str, within: float) -> float | None:
+    """Seconds until `text` appears in the server's log, or None if it does not within `within` seconds."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        if text in log.read_text(errors="replace"):
+            return time.monotonic() - started
+        time.sleep(0.1)
+    return None
+
+
+def test_a_cancelled_call_frees_the_server(llm_server: Server, loopback_only: list[object]) -> None:
+    """A call that would go on for a minute is cut by its 3-second budget; the client hangs up, the server
+    stops generating, and the next short call gets its answer promptly instead of queueing behind it."""
+    settings = Settings(
+        llm_url=llm_server.url, llm_model="gemma-3-270m", llm_api_key="sk-local", llm_timeout=60
+    )
+    model = chat_model(settings)
+    assert model is not None
+    endless = model.model_copy(update={"logit_bias": NEVER_STOP})
+    overview = read_report(REPORT).find_section("overview")
+    assert overview is not None
+    values = {
+        "year": YEAR,
+        "heading": overview.heading,
+        "instruction": "逐句详细扩写，越长越好",
+        "text": overview.text,
+    }
+
+    started = time.monotonic()
+    long = ask_model(endless, "rewrite_section", values, max_tokens=1536, budget=Budget(CANCEL_SECONDS))
+    cancelled_after = time.monotonic() - started
+    assert long.cause == "timeout" and not long.finished, long
+    assert cancelled_after < CANCEL_SECONDS + 2
+
+    # The server saw the client go (it says so when it next tries to send a token) and stopped.
+    noticed = _seen_in_log(llm_server.log, "Disconnected from client", within=10)
+    assert noticed is not None, llm_server.log.read_text(errors="replace")[-2000:]
+
+    started = time.monotonic()
+    short = ask_model(
+        model,
+        "rewrite_section",
+        {**values, "instruction": "更新表述", "text": "全年召开新闻发布会3场。"},
+        max_tokens=8,
+        budget=Budget(2 * PROMPT_ANSWER_SECONDS),
+    )
+    answered_after = time.monotonic() - started
+    assert short.cause in ("done", "length") and short.text, short
+    assert answered_after < PROMPT_ANSWER_SECONDS
+    assert loopback_only == []
+    print(
+        f"cancelled after {cancelled_after:.1f} s ({len(long.text)} characters received); the server noticed "
+        f"within {noticed:.1f} s; the next call answered in {answered_after:.1f} s"
+    )

@@ -20,14 +20,14 @@ from langchain_core.language_models.fake_chat_models import (
     GenericFakeChatModel,
     ParrotFakeChatModel,
 )
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 from pydantic import Field
 
 from reportassist import InputError, Settings
-from reportassist.llm import Rewrite, chat_model, rewrite_section
+from reportassist.llm import Budget, Rewrite, chat_model, rewrite_section
 
 # 一、总体情况（一）of the fictional 示例市科学技术局's 2024 report, years rolled forward to 2025 and the
 # figures of the new year filled in, as the drafter hands it over.
@@ -88,9 +88,32 @@ def test_reasoning_and_code_fences_are_stripped() -> None:
     assert result == Rewrite(text=FAITHFUL, accepted=True, reasons=[])
 
 
+class Streamed(BaseChatModel):
+    """A fake chat model that streams the given chunks, metadata included (GenericFakeChatModel's stream
+    drops the finish reason)."""
+
+    chunks: list[AIMessageChunk]
+
+    @property
+    def _llm_type(self) -> str:
+        return "streamed-fake"
+
+    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
+        raise NotImplementedError("streams only")
+
+    def _stream(
+        self, messages: list[BaseMessage], *args: Any, **kwargs: Any
+    ) -> Iterator[ChatGenerationChunk]:
+        for chunk in self.chunks:
+            yield ChatGenerationChunk(message=chunk)
+
+
 def test_an_answer_cut_off_at_the_token_limit_is_rejected() -> None:
-    cut = AIMessage(content=FAITHFUL[:60], response_metadata={"finish_reason": "length"})
-    result = rewrite(GenericFakeChatModel(messages=iter([cut])))
+    cut = [
+        AIMessageChunk(content=FAITHFUL[:30]),
+        AIMessageChunk(content=FAITHFUL[30:60], response_metadata={"finish_reason": "length"}),
+    ]
+    result = rewrite(Streamed(chunks=cut))
     assert not result.accepted and result.text == SECTION
     assert result.reasons[0] == "模型的回答达到长度上限被截断，不完整"
 
@@ -187,6 +210,22 @@ def test_a_model_that_times_out_keeps_the_original(silent_server: int) -> None:
     )
 
 
+def test_the_budget_ends_the_wait_for_a_silent_server(silent_server: int) -> None:
+    """The client's own timeout is a minute; the turn's budget of one second ends the wait."""
+    model = chat_model(
+        Settings(llm_url=f"http://127.0.0.1:{silent_server}/v1", llm_model="示例模型", llm_timeout=60)
+    )
+    assert model is not None
+    started = time.monotonic()
+    result = rewrite_section(
+        model, heading="一、总体情况", text=SECTION, year=2025, allowed=ALLOWED, budget=Budget(1)
+    )
+    assert time.monotonic() - started < 2
+    assert result == Rewrite(
+        text=SECTION, accepted=False, reasons=["大语言模型在本次限定的 1 秒内没有答完，保留原文"]
+    )
+
+
 def test_an_ollama_server_that_cannot_be_reached_keeps_the_original(closed_port: int) -> None:
     settings = Settings(
         llm_url=f"http://127.0.0.1:{closed_port}", llm_model="示例模型", llm_provider="ollama"
@@ -209,6 +248,7 @@ def test_the_settings_choose_the_chat_model() -> None:
         30,
     )
     assert openai.use_responses_api is False and openai.extra_body == {"max_tokens": 64}
+    assert openai.max_retries == 0  # a retry would be a second generation nobody may wait for
 
     ollama = chat_model(Settings(llm_url="http://127.0.0.1:11434", llm_model="qwen", llm_provider="ollama"))
     assert isinstance(ollama, ChatOllama)

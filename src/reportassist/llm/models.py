@@ -20,7 +20,9 @@ __all__ = ["chat_model"]
 
 # Rewriting a report wants faithful, repeatable wording rather than variety.
 _TEMPERATURE = 0.2
-_MAX_RETRIES = 1
+# No retry: a retried request is a second generation the server runs while the first may still be running,
+# for an answer the caller may no longer wait for (its time budget, `llm.budget`, decides instead).
+_MAX_RETRIES = 0
 # What an OpenAI-compatible client must send when the server checks no key.
 _NO_KEY = "not-needed"
 
@@ -28,7 +30,8 @@ _NO_KEY = "not-needed"
 def chat_model(settings: Settings | None = None, *, max_tokens: int | None = None) -> BaseChatModel | None:
     """The chat model at `settings.llm_url`, or None when no URL is set.
 
-    `max_tokens` caps the length of each answer (None: the server's own limit).
+    `max_tokens` caps the length of each answer (None: the server's own limit); `ask.ask_model` caps each
+    call further, from the length of the answer it expects.
     """
     settings = settings or get_settings()
     if not settings.llm_url:

@@ -17,11 +17,12 @@ from typing import Literal
 
 import cn2an  # type: ignore[import-untyped]
 
-__all__ = ["PLACEHOLDER", "Number", "NumberKind", "find_numbers", "same_unit"]
+from reportassist.markers import ANY_MARK
+
+__all__ = ["Number", "NumberKind", "find_numbers", "same_unit"]
 
 NumberKind = Literal["figure", "date", "doc_number", "code", "vague"]
 
-PLACEHOLDER = re.compile(r"【待[^】]*】")
 
 _WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 _MASK = "\x00"
@@ -107,7 +108,7 @@ def same_unit(a: str, b: str) -> bool:
 def find_numbers(text: str) -> list[Number]:
     """Every number that `text` states, in reading order (placeholders, ordinals and fixed phrases skipped)."""
     work = text.translate(_WIDTH)
-    for pattern in (PLACEHOLDER, _FIXED, _LIST_MARKER):
+    for pattern in (ANY_MARK, _FIXED, _LIST_MARKER):
         work = _masked(work, pattern)
     found: list[Number] = []
 
