@@ -268,3 +268,38 @@ def test_a_cancelled_call_frees_the_server(llm_server: Server, loopback_only: li
         f"cancelled after {cancelled_after:.1f} s ({len(long.text)} characters received); the server noticed "
         f"within {noticed:.1f} s; the next call answered in {answered_after:.1f} s"
     )
+
+
+def test_a_chat_turn_with_the_real_model_always_finishes(
+    llm_url: str, loopback_only: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A free-form request in the chat: the real model's proposal is checked before staff see it, and the
+    turn ends within its time budget whatever the model does."""
+    from reportassist.drafting import DraftInputs, assemble_draft
+    from reportassist.revision import revise
+    from reportassist.settings import get_settings
+
+    monkeypatch.setenv("REPORTASSIST_LLM_TURN_SECONDS", "60")
+    get_settings.cache_clear()
+    try:
+        prior = read_report(REPORT)
+        draft = assemble_draft(DraftInputs(prior=prior, year=YEAR + 1, figures=prior.figures, figures_source="上年"))
+        settings = Settings(llm_url=llm_url, llm_model="gemma-3-270m", llm_timeout=60)
+        model = chat_model(settings)
+        started = time.monotonic()
+        turn = revise(draft, "把第五部分写得简洁些", model=model)
+        took = time.monotonic() - started
+    finally:
+        get_settings.cache_clear()
+    assert took < 75, took
+    assert not turn.applied and turn.reply
+    problems = draft.find_section("problems")
+    assert problems is not None
+    if turn.draft.proposal is not None:  # a proposal shown to staff has passed the number guard
+        allowed = [v for v in draft.figures.values() if v is not None] + [YEAR + 1]
+        assert check_numbers(turn.draft.proposal.after, allowed, problems.text).ok
+        accepted = revise(turn.draft, "采纳")
+        assert accepted.applied and accepted.draft.history[-1].author == "model"
+    else:
+        assert "保留原文" in turn.reply or "没有通过核对" in turn.reply or "无需改动" in turn.reply
+    assert loopback_only == []
