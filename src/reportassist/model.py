@@ -13,6 +13,7 @@ __all__ = [
     "DRAFT_VERSION",
     "Author",
     "Breakdown",
+    "ClaimNote",
     "Draft",
     "Edit",
     "FigureOrigin",
@@ -221,6 +222,20 @@ class Report(_Model):
         return "\n".join(parts), spans
 
 
+class ClaimNote(_Model):
+    """A statement of the draft's text that the figures decide (or cannot), as the drafter found it."""
+
+    section: str
+    sentence: str = Field(description="The statement as it came from last year's text (years rolled).")
+    says: str = Field(description="What it states, in Chinese.")
+    status: Literal["rewritten", "review"] = Field(
+        description="rewritten: this year's figures contradicted it, `now` says what they say; review: the "
+        "figures cannot decide it, staff check it."
+    )
+    now: str | None = None
+    detail: str = ""
+
+
 class ProseOrigin(_Model):
     """How a figure stated in a drafted sentence got its value."""
 
@@ -305,6 +320,7 @@ class Draft(Report):
     figures_source: str | None = Field(default=None, description="Where this year's figures came from.")
     figure_origins: dict[str, FigureOrigin] = Field(default_factory=dict, description="Per table key.")
     prose_origins: list[ProseOrigin] = Field(default_factory=list, description="Per figure stated in the text.")
+    claims: list[ClaimNote] = Field(default_factory=list, description="Statements the figures decide, or cannot.")
     messages: list[str] = Field(
         default_factory=list, description="For the staff, in Chinese: what was flagged, carried, rejected."
     )

@@ -13,6 +13,7 @@ from reportassist.model import ReportFormat
 
 __all__ = [
     "BALANCE_NOTE",
+    "CLAIMS",
     "CUMULATIVE",
     "FORMAT_NAMES",
     "LEGACY_HEADER",
@@ -28,6 +29,7 @@ __all__ = [
     "TABLES",
     "TABLE_HEADER_WORDS",
     "CellName",
+    "Claim",
     "Constraint",
     "RowSpec",
     "TableSpec",
@@ -482,3 +484,164 @@ def name_of(key: str) -> CellName:
 def label_of(key: str) -> str:
     """Chinese name of a figure key, for messages: 表三“（一）予以公开”行“自然人”列."""
     return name_of(key).full if key in _NAMES else key
+
+
+# ---------------------------------------------------------------- claims the figures decide
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A statement in words whose truth the tables decide: "无依申请公开信件" is false when 表三 has new applications.
+
+    `words` must match the clause (a regular expression), `topic` the sentence, and `not_words` must not
+    match the clause. The claim holds when the sum of `keys` is 0 (`holds` "zero") or more than 0
+    ("positive"); with no keys the figures cannot decide it ("review": kept, listed for staff to check).
+    `says` is what the sentence states, in Chinese; `rewrite` names the sentence template in
+    prompts/draft/claims/ that states this year's figures instead.
+    """
+
+    id: str
+    words: str
+    topic: str
+    keys: tuple[str, ...]
+    holds: str
+    says: str
+    formats: tuple[ReportFormat, ...] = ("gb2019", "gb2021")
+    not_words: str | None = None
+    rewrite: str | None = None
+
+
+_NONE = r"(?:无|没有|未|并未|从未|尚无|暂无|零)"
+_SUITS = ("t4.suit_direct", "t4.suit_after")
+_PENDING = ("t4.review.pending", "t4.suit_direct.pending", "t4.suit_after.pending")
+# Words that make a "none" about 复议/诉讼 something else than their number: their outcome, 表四's group
+# "未经复议直接起诉", or a count said in figures (compared with the table as a figure).
+_OUTCOME = r"纠错|纠正|败诉|撤销|确认违法|维持|责任追究|追责|未经复议|\d"
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim(
+        "no_applications",
+        rf"{_NONE}(?:收到|受理|接到|接收|发生|出现)?(?:任何|相关)?[^，,。；;]{{0,4}}(?:依申请公开|政府信息公开申请|公开申请)|零申请",
+        r"申请",
+        ("t3.new.total",),
+        "zero",
+        "没有收到政府信息公开申请",
+        not_words=r"复议|诉讼|不予|无法|无正当",
+        rewrite="applications",
+    ),
+    Claim(
+        "no_applications",
+        rf"{_NONE}(?:收到|受理|接到|接收|发生|出现)?(?:任何|相关)?[^，,。；;]{{0,4}}(?:依申请公开|政府信息公开申请|公开申请)",
+        r"申请",
+        ("legacy.requests.total",),
+        "zero",
+        "没有收到政府信息公开申请",
+        formats=("legacy",),
+        not_words=r"复议|诉讼|不予|无法|无正当",
+    ),
+    Claim(
+        "no_reviews",
+        rf"{_NONE}[^，,。；;]{{0,20}}复议",
+        r"复议",
+        ("t4.review.total",),
+        "zero",
+        "没有政府信息公开行政复议",
+        not_words=_OUTCOME,
+        rewrite="cases",
+    ),
+    Claim(
+        "no_suits",
+        rf"{_NONE}[^，,。；;]{{0,24}}诉讼",
+        r"诉讼",
+        tuple(f"{g}.total" for g in _SUITS),
+        "zero",
+        "没有政府信息公开行政诉讼",
+        not_words=_OUTCOME,
+        rewrite="cases",
+    ),
+    Claim(
+        "no_reviews",
+        rf"{_NONE}[^，,。；;]{{0,20}}复议",
+        r"复议",
+        ("legacy.reviews",),
+        "zero",
+        "没有政府信息公开行政复议",
+        formats=("legacy",),
+        not_words=_OUTCOME,
+    ),
+    Claim(
+        "no_suits",
+        rf"{_NONE}[^，,。；;]{{0,24}}诉讼",
+        r"诉讼",
+        ("legacy.suits",),
+        "zero",
+        "没有政府信息公开行政诉讼",
+        formats=("legacy",),
+        not_words=_OUTCOME,
+    ),
+    Claim(
+        "cases_closed",
+        r"均已(?:结案|审结)|全部(?:结案|审结)|已全部(?:结案|审结)",
+        r"复议|诉讼",
+        _PENDING,
+        "zero",
+        "行政复议、行政诉讼案件均已审结",
+        rewrite="pending",
+    ),
+    Claim(
+        "cases_pending",
+        r"尚未审结|未审结|尚在审理|正在审理|审理中",
+        r"复议|诉讼",
+        _PENDING,
+        "positive",
+        "有尚未审结的行政复议、行政诉讼案件",
+        not_words=r"\d|无|没有|均已|全部",
+        rewrite="cases",
+    ),
+    Claim(
+        "applications_closed",
+        r"均已办结|全部办结|已全部办结|办结率(?:为|达到?)?\s*100\s*[%％]",
+        r"申请",
+        ("t3.carried_out.total",),
+        "zero",
+        "政府信息公开申请均已办结",
+        not_words=r"复议|诉讼|提案|建议|信访",
+        rewrite="applications",
+    ),
+    Claim(
+        "no_denials",
+        rf"{_NONE}(?:出现|作出)?[^，,。；;]{{0,4}}不予公开",
+        r"申请|公开",
+        tuple(f"t3.denied.{r}.total" for r in ("secret", "law", "safety", "third_party", "internal", "process", "enforcement", "query")),
+        "zero",
+        "没有不予公开的申请",
+        rewrite="applications",
+    ),
+    Claim(
+        "in_time",
+        r"(?:均|全部|都)(?:在|于)?法定(?:期限|时限)内|按时答复|按期答复|及时答复率(?:为|达到?)?\s*100",
+        r"申请|答复",
+        (),
+        "review",
+        "申请均在法定期限内答复",
+        not_words=r"提案|建议|信访",
+    ),
+    Claim(
+        "no_admin_fees",
+        rf"{_NONE}(?:收取)?[^，,。；;]{{0,4}}行政事业性收费",
+        r"收费",
+        ("t2.fees.amount",),
+        "zero",
+        "没有行政事业性收费",
+        formats=("gb2021",),
+    ),
+    Claim(
+        "no_processing_fee",
+        rf"{_NONE}(?:收取)?[^，,。；;]{{0,6}}(?:信息处理费|收费)|不收取[^，,。；;]{{0,6}}费",
+        r"费",
+        (),
+        "review",
+        "没有收取信息处理费",
+        not_words=r"行政事业性|收费通知|缴纳",
+    ),
+)  # fmt: skip

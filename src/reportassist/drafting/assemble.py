@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from reportassist.drafting.claims import settle_claims
 from reportassist.drafting.compose import compose_sections
 from reportassist.drafting.derive import derive_figures
 from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
@@ -84,6 +85,7 @@ def build_draft(
     ctx = RollContext(prior_year=prior.meta.year, year=recipe.year, values=values)
     composed = compose_sections(prose_only(prior), fmt, ctx, agency, derived.values, recipe.peers)
 
+    claims = settle_claims(composed.sections, fmt, recipe.year, agency, derived.values)
     draft = Draft(
         meta=Meta(
             agency=agency,
@@ -101,6 +103,7 @@ def build_draft(
         figures_source=recipe.figures_source,
         figure_origins=derived.origins,
         prose_origins=composed.prose_origins,
+        claims=claims,
         draft_version=DRAFT_VERSION,
         recipe=recipe,
     )
@@ -134,4 +137,12 @@ def _messages(draft: Draft, flagged: list[str], carried: list[str]) -> list[str]
         lines.append(f"待核实 {len(unique)} 处（本年无法推知的文号、文件名称、日期、网址）：" + "；".join(unique))
     if carried:
         lines.append("沿用上年的联系方式：" + "；".join(dict.fromkeys(carried)))
+    rewritten = [c for c in draft.claims if c.status == "rewritten"]
+    if rewritten:
+        lines.append(
+            f"按本年表格改写了 {len(rewritten)} 处与表格不符的说法：" + "；".join(f"“{c.sentence}”→“{c.now}”" for c in rewritten)
+        )
+    review = [c for c in draft.claims if c.status == "review"]
+    if review:
+        lines.append(f"请核实 {len(review)} 处表格无法判断的说法：" + "；".join(f"“{c.sentence}”" for c in review))
     return lines

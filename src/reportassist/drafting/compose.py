@@ -14,11 +14,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from reportassist.drafting.claims import summary_sentence
 from reportassist.drafting.rolling import RollContext, Rolled, roll_text
-from reportassist.markers import check_mark, fill_mark
+from reportassist.markers import check_mark
 from reportassist.model import PeerSection, ProseOrigin, Report, ReportFormat, Section, SectionOrigin, Value
 from reportassist.prompts import render_prompt
-from reportassist.schema import SECTIONS, label_of
+from reportassist.schema import SECTIONS
 
 __all__ = ["FEES_PEER", "Composed", "compose_sections", "peers_needed"]
 
@@ -27,6 +28,9 @@ _FEES = "信息处理费"
 # Fields of the web page a report was copied from, one per line; the link may run into the text after it.
 _PAGE_FIELD = re.compile(r"^\s*(?:标题|发布时间|发布日期|成文日期|文号|发布机构|栏目|来源|索引号|主题分类|浏览次数)\s*[:：]")
 _PAGE_LINK = re.compile(r"^\s*(?:原文链接|原文地址|链接)\s*[:：]\s*\S*?\.s?html?")
+_CN_NUMBERS = "一二三四五六七八九十"
+# The numbering a heading starts with: "三、", "（二）", "3.", "3、".
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.、．](?!\d))\s*")
 _CONTACT_SENTENCE = re.compile(r"[^。\n]*(?:电话|地址|邮编|邮政编码|传真|邮箱|联系)[^。\n]*。?")
 
 
@@ -139,13 +143,15 @@ class _Composer:
         for extra in extras:
             moved = self._roll(extra)
             moved.level = 2
+            # a legacy report's "三、贯彻落实…" is a sub-part of 一 now: numbered on from its sub-parts
+            number = _CN_NUMBERS[len(base.children)] if len(base.children) < len(_CN_NUMBERS) else str(len(base.children) + 1)
+            moved.heading = f"（{number}）{_NUMBERING.sub('', moved.heading)}"
             base.children.append(moved)
         return base
 
     def _from_prior(self, prior: Section, canonical: str) -> Section:
         section = self._roll(prior)
-        if not self.same_shape:
-            section.heading = SECTIONS[canonical]
+        section.heading = SECTIONS[canonical]  # the format's own title, not last year's wording or typo
         section.canonical = canonical
         section.level = 1
         if not section.text and not section.children and canonical in ("requests", "review"):
@@ -197,31 +203,7 @@ class _Composer:
     # ------------------------------------------------------------------ text
 
     def _from_figures(self, canonical: str) -> str:
-        def value(*keys: str) -> str:
-            values = [self.tables.get(k) for k in keys]
-            if any(v is None for v in values):
-                return fill_mark("与".join(label_of(k) for k in keys))  # filled when the table is
-            return str(sum(values))  # type: ignore[arg-type]
-
-        if canonical == "requests":
-            return render_prompt(
-                "draft/requests",
-                year=self.ctx.year,
-                agency=self.agency,
-                new=value("t3.new.total"),
-                carried_in=value("t3.carried_in.total"),
-                handled=value("t3.handled.total"),
-                granted=value("t3.granted.total"),
-                partial=value("t3.partial.total"),
-                carried_out=value("t3.carried_out.total"),
-            )
-        return render_prompt(
-            "draft/review",
-            year=self.ctx.year,
-            agency=self.agency,
-            reviews=value("t4.review.total"),
-            suits=value("t4.suit_direct.total", "t4.suit_after.total"),
-        )
+        return summary_sentence(canonical, self.ctx.year, self.agency, self.tables)
 
     def _roll(self, section: Section) -> Section:
         rolled = Section(

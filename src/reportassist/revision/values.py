@@ -68,6 +68,10 @@ def place_values(message: str, draft: Draft) -> Placed:
         if _fill_mark(clause, draft, placed):
             continue
         m = _ASSIGN.match(_LEAD.sub("", clause))
+        if m is not None and not re.search(r"\d", m.group("name")):
+            name = _FILLER.sub("", m.group("name")).strip()
+            if _cell(name, m.group("num"), draft.meta.format, placed):
+                continue
         if m is not None and not m.group("unit"):
             _unit_less(clause, m, draft, placed)
         elif re.search(r"\d", clause):

@@ -8,12 +8,13 @@ from difflib import SequenceMatcher
 
 from reportassist.markers import ANY_MARK, find_marks
 from reportassist.model import Value
+from reportassist.parsing.claims import claim_keys, find_claims, judge
 from reportassist.parsing.readings import readings_for
 from reportassist.schema import label_of
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Finding, Location
 
-__all__ = ["check_breakdowns", "check_placeholders", "check_repeated", "check_table_mismatch", "check_unverified", "check_year_period", "check_year_stale"]
+__all__ = ["check_breakdowns", "check_claims", "check_placeholders", "check_repeated", "check_table_mismatch", "check_unverified", "check_year_period", "check_year_stale"]
 
 _PERIOD = re.compile(
     r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]{0,8}?(?:至|到|—|-)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日"
@@ -50,6 +51,24 @@ def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
             message=f"正文“{figure.clause}”写的是 {fmt_value(figure.value)}{figure.unit}，但表格中对应的数字是 {options}。",
             location=Location(
                 section=figure.section, keys=list(sums[0][0]), sentence=figure.sentence, position=figure.position
+            ),
+        )
+
+
+def check_claims(ctx: Context) -> Iterator[Finding]:
+    """Statements in words the tables contradict: "无依申请公开信件" above a 表三 of new applications."""
+    report = ctx.report
+    for found in find_claims(ctx.body, report.meta.format):
+        if judge(found, report.figures) is not False:
+            continue
+        keys = claim_keys(found)
+        shown = "，".join(f"{label_of(k)}为 {fmt_value(report.figures.get(k))}" for k in keys if report.figures.get(k))
+        yield Finding(
+            rule="text.claim_mismatch",
+            severity="error",
+            message=f"“{found.sentence}”说{found.claim.says}，但表格中{shown or '相应数字都是 0'}。",
+            location=Location(
+                section=ctx.section_at(found.start), keys=list(keys), sentence=found.sentence, position=found.start
             ),
         )
 
