@@ -8,7 +8,7 @@ from functools import cached_property
 from reportassist.model import Report, Value
 from reportassist.schema import label_of
 from reportassist.settings import Settings
-from reportassist.validation.findings import Finding, Location
+from reportassist.validation.findings import Issue, Location
 
 __all__ = ["Context", "fmt_value"]
 
@@ -37,7 +37,7 @@ class Context:
     def year(self) -> int | None:
         return self.report.meta.year
 
-    def absent(self, check: str, keys: list[str], prior_keys: list[str] | None = None) -> Finding | None:
+    def absent(self, check: str, keys: list[str], prior_keys: list[str] | None = None) -> Issue | None:
         """`figure.absent` for a check whose operands are blank in a table that is there.
 
         None when no operand is blank: either all are given, or a whole table is missing, which
@@ -50,9 +50,8 @@ class Context:
             ]
         if not blank:
             return None
-        return Finding(
+        return Issue(
             rule="figure.absent",
-            severity="warning",
             message=f"{check}无法核对：{'、'.join(blank)}空缺或无法确定（空缺不等于 0）。",
             location=Location(keys=[*keys, *(prior_keys or [])]),
         )

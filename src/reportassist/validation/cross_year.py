@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from reportassist.schema import T3_COLUMNS, T4_GROUPS
 from reportassist.validation.context import Context, fmt_value
-from reportassist.validation.findings import Finding, Location
+from reportassist.validation.findings import Issue, Location
 
 __all__ = ["check_carried_in", "check_gb2019_items", "check_in_force", "check_pending", "check_prior_year"]
 
@@ -15,13 +15,12 @@ def _gb(ctx: Context) -> bool:
     return ctx.prior is not None and {ctx.report.meta.format, ctx.prior.meta.format} <= {"gb2019", "gb2021"}
 
 
-def check_prior_year(ctx: Context) -> Iterator[Finding]:
+def check_prior_year(ctx: Context) -> Iterator[Issue]:
     if ctx.prior is None or ctx.year is None or ctx.prior.meta.year is None:
         return
     if ctx.prior.meta.year != ctx.year - 1:
-        yield Finding(
+        yield Issue(
             rule="cross_year.prior_year",
-            severity="warning",
             message=(
                 f"作为上年报告提供的是 {ctx.prior.meta.year} 年度报告，本报告是 {ctx.year} 年度，"
                 f"跨年度核对应使用 {ctx.year - 1} 年度报告。"
@@ -30,7 +29,7 @@ def check_prior_year(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def check_carried_in(ctx: Context) -> Iterator[Finding]:
+def check_carried_in(ctx: Context) -> Iterator[Issue]:
     if not _gb(ctx):
         return
     assert ctx.prior is not None
@@ -42,9 +41,8 @@ def check_carried_in(ctx: Context) -> Iterator[Finding]:
                 yield absent
             continue
         if this != prior:
-            yield Finding(
+            yield Issue(
                 rule="cross_year.carried_in",
-                severity="error",
                 message=(
                     f"表三“{col_label}”列：本年“二、上年结转”为 {fmt_value(this)}，"
                     f"但上年报告“四、结转下年度继续办理”为 {fmt_value(prior)}，两者应相等。"
@@ -53,7 +51,7 @@ def check_carried_in(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def check_in_force(ctx: Context) -> Iterator[Finding]:
+def check_in_force(ctx: Context) -> Iterator[Issue]:
     if ctx.prior is None or ctx.report.meta.format != "gb2021" or ctx.prior.meta.format != "gb2021":
         return
     for row, name in (("regulations", "规章"), ("normative", "行政规范性文件")):
@@ -66,9 +64,8 @@ def check_in_force(ctx: Context) -> Iterator[Finding]:
             continue
         expected = before + issued - repealed  # type: ignore[operator]
         if now != expected:
-            yield Finding(
+            yield Issue(
                 rule="cross_year.in_force",
-                severity="warning",
                 message=(
                     f"表二“{name}”：上年现行有效 {fmt_value(before)} + 本年制发 {fmt_value(issued)} − 本年废止 "
                     f"{fmt_value(repealed)} = {fmt_value(expected)}，但本年现行有效件数为 {fmt_value(now)}。"
@@ -78,7 +75,7 @@ def check_in_force(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def check_pending(ctx: Context) -> Iterator[Finding]:
+def check_pending(ctx: Context) -> Iterator[Issue]:
     if not _gb(ctx):
         return
     assert ctx.prior is not None
@@ -92,9 +89,8 @@ def check_pending(ctx: Context) -> Iterator[Finding]:
         if not pending:
             continue
         if total < pending:
-            yield Finding(
+            yield Issue(
                 rule="cross_year.pending",
-                severity="warning",
                 message=(
                     f"表四“{name}”：上年有 {fmt_value(pending)} 件尚未审结，本年应作为已审结或仍未审结的案件再次出现，"
                     f"但本年总计只有 {fmt_value(total)} 件。"
@@ -103,7 +99,7 @@ def check_pending(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def check_gb2019_items(ctx: Context) -> Iterator[Finding]:
+def check_gb2019_items(ctx: Context) -> Iterator[Issue]:
     if ctx.prior is None or ctx.report.meta.format != "gb2019" or ctx.prior.meta.format != "gb2019":
         return
     for row, name in (
@@ -123,9 +119,8 @@ def check_gb2019_items(ctx: Context) -> Iterator[Finding]:
             continue
         expected = before + change  # type: ignore[operator]
         if now != expected:
-            yield Finding(
+            yield Issue(
                 rule="cross_year.gb2019_items",
-                severity="warning",
                 message=(
                     f"表二“{name}”：上年的上一年项目数量 {fmt_value(before)} 加上年增/减 {fmt_value(change)} "
                     f"= {fmt_value(expected)}，但本年“上一年项目数量”为 {fmt_value(now)}。"

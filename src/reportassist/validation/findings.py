@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["Finding", "Location", "Severity", "ValidationResult"]
+__all__ = ["Finding", "Issue", "Location", "Severity", "ValidationResult"]
 
 Severity = Literal["error", "warning"]
 
@@ -19,6 +19,17 @@ class Location(BaseModel):
     sentence: str | None = None
     position: int | None = Field(default=None, description="Offset in the report's body text.")
     report: Literal["this", "prior"] = "this"
+
+
+class Issue(BaseModel):
+    """What a check found: the rule it breaks, a message for staff and where. `validate` makes it a
+    `Finding` with the rule's severity from `RULES`, the one place severities are said."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rule: str
+    message: str
+    location: Location = Field(default_factory=Location)
 
 
 class Finding(BaseModel):

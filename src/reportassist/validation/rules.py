@@ -1,7 +1,7 @@
 """The validator's rules as one declarative table: id, severity, what it checks, the check itself.
 
-Rule ids and severities are those of formats.md. `severity` is the rule's own; `figure.absent`
-findings that a check emits when its operands are missing are always warnings.
+Rule ids and severities are those of formats.md, said here only: a check yields `Issue`s naming their
+rule (its own, or `figure.absent` when its operands are missing) and `validate` gives each its severity.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from functools import partial
 
 from reportassist.validation import cross_year, structure, tables, text
 from reportassist.validation.context import Context
-from reportassist.validation.findings import Finding, Severity
+from reportassist.validation.findings import Issue, Severity
 
 __all__ = ["RULES", "Rule"]
 
@@ -21,8 +21,8 @@ __all__ = ["RULES", "Rule"]
 class Rule:
     id: str
     severity: Severity
-    checks: str  # Chinese: what the rule checks, for `reportassist rules` and the README
-    run: Callable[[Context], Iterator[Finding]]
+    checks: str  # Chinese: what the rule checks, as the README's table of rules says it
+    run: Callable[[Context], Iterator[Issue]]
     needs_prior: bool = False
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from reportassist.model import Value
 from reportassist.schema import CUMULATIVE, Constraint, label_of, name_of, tables_for
 from reportassist.validation.context import Context, fmt_value
-from reportassist.validation.findings import Finding, Location
+from reportassist.validation.findings import Issue, Location
 
 __all__ = ["check_absent", "check_constraints", "check_non_negative", "check_total_public"]
 
@@ -29,7 +29,7 @@ def _sum_text(keys: tuple[str, ...], values: dict[str, Value | None], constraint
     return " + ".join(f"{_term_name(k, constraint)} {fmt_value(values[k])}" for k in keys)
 
 
-def check_constraints(ctx: Context, rule: str) -> Iterator[Finding]:
+def check_constraints(ctx: Context, rule: str) -> Iterator[Issue]:
     """Every sum the format's tables must satisfy, for the given rule id."""
     fmt = ctx.report.meta.format
     if fmt is None:
@@ -46,9 +46,8 @@ def check_constraints(ctx: Context, rule: str) -> Iterator[Finding]:
             right: Value = sum(values[k] for k in c.right)  # type: ignore[misc]
             if left == right:
                 continue
-            yield Finding(
+            yield Issue(
                 rule=rule,
-                severity="error",
                 message=_constraint_message(c, values, left, right),
                 location=Location(section=spec.title, keys=list(c.keys)),
             )
@@ -69,7 +68,7 @@ def _constraint_message(c: Constraint, values: dict[str, Value | None], left: Va
     return f"{c.where}合计不符：{lhs} = {fmt_value(left)}，而 {rhs} = {fmt_value(right)}，相差 {diff}。"
 
 
-def check_non_negative(ctx: Context) -> Iterator[Finding]:
+def check_non_negative(ctx: Context) -> Iterator[Issue]:
     fmt = ctx.report.meta.format
     if fmt is None:
         return
@@ -86,24 +85,22 @@ def check_non_negative(ctx: Context) -> Iterator[Finding]:
                 why = f"是件数，应为整数（填的是 {fmt_value(value)}）"
             else:
                 continue
-            yield Finding(
+            yield Issue(
                 rule="t2.non_negative",
-                severity="error",
                 message=f"{label_of(key)}{why}。",
                 location=Location(section=spec.title, keys=[key]),
             )
 
 
-def check_total_public(ctx: Context) -> Iterator[Finding]:
+def check_total_public(ctx: Context) -> Iterator[Issue]:
     if ctx.report.meta.format != "gb2019":
         return
     for row in ("regulations", "normative"):
         total, new = (ctx.report.figures.get(f"t2.{row}.{c}") for c in ("total_public", "published"))
         if total is None or new is None or total >= new:
             continue
-        yield Finding(
+        yield Issue(
             rule="t2.gb2019_total_public",
-            severity="warning",
             message=(
                 f"表二“{name_of(f't2.{row}.published').row}”行：对外公开总数量 {fmt_value(total)} "
                 f"小于本年新公开数量 {fmt_value(new)}，总数应包含本年新公开的件数。"
@@ -112,23 +109,21 @@ def check_total_public(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def check_absent(ctx: Context) -> Iterator[Finding]:
+def check_absent(ctx: Context) -> Iterator[Issue]:
     """Blank or '/' cells and rows the reader could not settle: the sums they are in go unchecked."""
     report = ctx.report
     fmt = report.meta.format
     seen: set[str] = set()  # keys already reported, by a note or a finding
     for note in report.notes:
         if note.kind == "unsatisfiable" and note.rule and all(report.figures.get(k) is None for k in note.keys):
-            yield Finding(
+            yield Issue(
                 rule=note.rule,
-                severity="error",
                 message=note.message,
                 location=Location(section=_TABLE_NAMES.get(note.table), keys=note.keys),
             )
         else:
-            yield Finding(
+            yield Issue(
                 rule="figure.absent",
-                severity="warning",
                 message=note.message,
                 location=Location(section=_TABLE_NAMES.get(note.table), keys=note.keys),
             )
@@ -139,9 +134,8 @@ def check_absent(ctx: Context) -> Iterator[Finding]:
         present = [k for k in spec.keys if k in report.figures]
         if not present:
             if spec.id != "legacy":  # the legacy 附表 was optional
-                yield Finding(
+                yield Issue(
                     rule="figure.absent",
-                    severity="warning",
                     message=f"未找到{spec.title}，其中的数字和勾稽关系都无法核对。",
                     location=Location(section=spec.title),
                 )
@@ -161,9 +155,8 @@ def check_absent(ctx: Context) -> Iterator[Finding]:
         seen.update(keys)
         if len(keys) > 8:
             shown = "、".join(label_of(k) for k in keys[:5])
-            yield Finding(
+            yield Issue(
                 rule="figure.absent",
-                severity="warning",
                 message=f"{spec.title}有 {len(keys)} 个数字空缺或未找到（如{shown}等），相关合计无法核对。",
                 location=Location(section=spec.title, keys=keys),
             )
@@ -172,9 +165,8 @@ def check_absent(ctx: Context) -> Iterator[Finding]:
             source = report.figure_sources.get(k)
             how = f"填的是“{source.raw}”" if source and source.raw else ("为空" if k in report.figures else "未找到")
             checks = "、".join(affected.get(k, [])) or "相关核对"
-            yield Finding(
+            yield Issue(
                 rule="figure.absent",
-                severity="warning",
                 message=f"{label_of(k)}{how}，{checks}的合计因此无法核对（空缺不等于 0，如为 0 请填 0）。",
                 location=Location(section=spec.title, keys=[k]),
             )

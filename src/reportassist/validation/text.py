@@ -12,7 +12,7 @@ from reportassist.parsing.claims import claim_keys, find_claims, judge
 from reportassist.parsing.readings import readings_for
 from reportassist.schema import label_of
 from reportassist.validation.context import Context, fmt_value
-from reportassist.validation.findings import Finding, Location
+from reportassist.validation.findings import Issue, Location
 
 __all__ = ["check_breakdowns", "check_claims", "check_placeholders", "check_repeated", "check_table_mismatch", "check_unverified", "check_year_period", "check_year_stale"]
 
@@ -23,7 +23,7 @@ _PERIOD = re.compile(
 _TYPED_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX+|xx+|ＸＸ+)(?![A-Za-z])|×××|……|TODO")
 
 
-def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
+def check_table_mismatch(ctx: Context) -> Iterator[Issue]:
     report = ctx.report
     for figure in report.prose_figures:
         if figure.approximate:
@@ -45,9 +45,8 @@ def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
             f"{fmt_value(total)}（{'+'.join(label_of(k) for k in keys)}）" if len(keys) <= 2 else f"{fmt_value(total)}（{len(keys)}项之和）"
             for keys, total in sums
         )
-        yield Finding(
+        yield Issue(
             rule="text.table_mismatch",
-            severity="error",
             message=f"正文“{figure.clause}”写的是 {fmt_value(figure.value)}{figure.unit}，但表格中对应的数字是 {options}。",
             location=Location(
                 section=figure.section, keys=list(sums[0][0]), sentence=figure.sentence, position=figure.position
@@ -55,7 +54,7 @@ def check_table_mismatch(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def check_claims(ctx: Context) -> Iterator[Finding]:
+def check_claims(ctx: Context) -> Iterator[Issue]:
     """Statements in words the tables contradict: "无依申请公开信件" above a 表三 of new applications."""
     report = ctx.report
     for found in find_claims(ctx.body, report.meta.format):
@@ -63,9 +62,8 @@ def check_claims(ctx: Context) -> Iterator[Finding]:
             continue
         keys = claim_keys(found)
         shown = "，".join(f"{label_of(k)}为 {fmt_value(report.figures.get(k))}" for k in keys if report.figures.get(k))
-        yield Finding(
+        yield Issue(
             rule="text.claim_mismatch",
-            severity="error",
             message=f"“{found.sentence}”说{found.claim.says}，但表格中{shown or '相应数字都是 0'}。",
             location=Location(
                 section=ctx.section_at(found.start), keys=list(keys), sentence=found.sentence, position=found.start
@@ -73,7 +71,7 @@ def check_claims(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def check_breakdowns(ctx: Context) -> Iterator[Finding]:
+def check_breakdowns(ctx: Context) -> Iterator[Issue]:
     figures = ctx.report.prose_figures
     for b in ctx.report.breakdowns:
         total = figures[b.total]
@@ -85,9 +83,8 @@ def check_breakdowns(ctx: Context) -> Iterator[Finding]:
             continue
         gap: Value = abs(added - total.value)  # type: ignore[assignment]
         terms = " + ".join(fmt_value(p.value) for p in parts)
-        yield Finding(
+        yield Issue(
             rule="text.breakdown_sum",
-            severity="error",
             message=(
                 f"“{total.sentence}”：总数写的是 {fmt_value(total.value)}{total.unit}，"
                 f"但各分项之和为 {terms} = {fmt_value(added)}{total.unit}，相差 {fmt_value(gap)}。"
@@ -96,12 +93,11 @@ def check_breakdowns(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def check_year_period(ctx: Context) -> Iterator[Finding]:
+def check_year_period(ctx: Context) -> Iterator[Issue]:
     year = ctx.year
     if year is None:
-        yield Finding(
+        yield Issue(
             rule="year.period",
-            severity="error",
             message="无法确定报告年度：标题中没有“XXXX年度政府信息公开工作年度报告”，正文也没有统计期限。",
         )
         return
@@ -109,27 +105,24 @@ def check_year_period(ctx: Context) -> Iterator[Finding]:
     for m in _PERIOD.finditer(ctx.body):
         start, end = int(m.group(1)), int(m.group(2))
         if start != year or end != year:
-            yield Finding(
+            yield Issue(
                 rule="year.period",
-                severity="error",
                 message=f"统计期限写的是 {start} 年 1 月 1 日至 {end} 年 12 月 31 日，与报告年度 {year} 年不符。",
                 location=Location(section=ctx.section_at(m.start()), sentence=m.group(0), position=m.start()),
             )
     if meta.published is not None and meta.published.year <= year:
-        yield Finding(
+        yield Issue(
             rule="year.period",
-            severity="error",
             message=f"发布日期 {meta.published.isoformat()} 早于 {year} 年度统计期结束（{year} 年 12 月 31 日），年度可能有误。",
         )
     if str(year) not in ctx.body.replace(meta.title or "", ""):
-        yield Finding(
+        yield Issue(
             rule="year.period",
-            severity="error",
             message=f"正文中没有出现报告年度 {year} 年（标题以外），请核对年份是否已更新。",
         )
 
 
-def check_year_stale(ctx: Context) -> Iterator[Finding]:
+def check_year_stale(ctx: Context) -> Iterator[Issue]:
     year = ctx.year
     if year is None:
         return
@@ -141,41 +134,37 @@ def check_year_stale(ctx: Context) -> Iterator[Finding]:
         if ctx.section_at(m.start()) is None:
             continue
         sentence = ctx.body[m.start() : ctx.body.find("。", m.start()) + 1 or None].strip()
-        yield Finding(
+        yield Issue(
             rule="year.stale",
-            severity="warning",
             message=f"这句话以“{last}年”开头，像是上年报告中未改的句子（本报告是 {year} 年度）：“{sentence[:80]}”",
             location=Location(section=ctx.section_at(m.start()), sentence=sentence, position=m.start()),
         )
 
 
-def check_placeholders(ctx: Context) -> Iterator[Finding]:
+def check_placeholders(ctx: Context) -> Iterator[Issue]:
     unfilled = [(m.start, m.end, m.text) for m in find_marks(ctx.body) if m.kind == "fill"]
     unfilled += [(m.start(), m.end(), m.group(0)) for m in _TYPED_PLACEHOLDER.finditer(ctx.body)]
     for start, end, text in sorted(unfilled):
-        yield Finding(
+        yield Issue(
             rule="placeholder.unfilled",
-            severity="error",
             message=f"还有未填写的占位符“{text}”：{_context(ctx.body, start, end)}",
             location=Location(section=ctx.section_at(start), position=start),
         )
     for key, source in ctx.report.figure_sources.items():
         if ANY_MARK.search(source.raw) or _TYPED_PLACEHOLDER.search(source.raw):
-            yield Finding(
+            yield Issue(
                 rule="placeholder.unfilled",
-                severity="error",
                 message=f"{label_of(key)}还是占位符“{source.raw}”，请填写数字。",
                 location=Location(keys=[key]),
             )
 
 
-def check_unverified(ctx: Context) -> Iterator[Finding]:
+def check_unverified(ctx: Context) -> Iterator[Issue]:
     for m in find_marks(ctx.body):
         if m.kind != "check":
             continue
-        yield Finding(
+        yield Issue(
             rule="placeholder.unverified",
-            severity="warning",
             message=f"还有待核实的内容“{m.text}”：{_context(ctx.body, m.start, m.end)}，核实后请删去标记。",
             location=Location(section=ctx.section_at(m.start), position=m.start),
         )
@@ -185,7 +174,7 @@ def _context(text: str, start: int, end: int) -> str:
     return "…" + text[max(0, start - 20) : end + 20].replace("\n", " ") + "…"
 
 
-def check_repeated(ctx: Context) -> Iterator[Finding]:
+def check_repeated(ctx: Context) -> Iterator[Issue]:
     if ctx.prior is None:
         return
     this, prior = ctx.report.find_section("problems"), ctx.prior.find_section("problems")
@@ -196,9 +185,8 @@ def check_repeated(ctx: Context) -> Iterator[Finding]:
         return
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     if ratio >= ctx.settings.repeated_ratio:
-        yield Finding(
+        yield Issue(
             rule="text.repeated",
-            severity="warning",
             message=(
                 f"“{this.heading}”与上年报告的同一部分相似度 {ratio:.0%}，几乎逐字相同。"
                 "年度报告格式要求问题和改进措施结合当年实际，避免年年雷同，请改写。"
