@@ -132,3 +132,38 @@ def test_report_without_tables_says_what_is_missing(tmp_path: Path) -> None:
     }
     absent = [f["message"] for f in findings if f["rule"] == "figure.absent"]
     assert len(absent) == 3 and all(m.startswith("未找到表") for m in absent)
+
+
+_DEFECT = """
+import sys
+import reportassist.cli as cli
+import reportassist.corpus.store as store
+
+def defect(*args, **kwargs):
+    raise RuntimeError("a defect of ours")
+
+cli.read_report = defect  # inside a command's own guard
+store.expand_paths = defect  # outside any: the guard around every command takes it
+sys.argv = ["reportassist", *sys.argv[1:]]
+cli.main()
+"""
+
+
+@pytest.mark.parametrize("command", [["parse", str(SEEDS / "quanzhou-kjj-2018.txt")], ["ingest", str(SEEDS)]])
+def test_a_defect_of_ours_exits_3_with_a_message_for_the_maintainers(tmp_path: Path, command: list[str]) -> None:
+    """The defect is injected by replacing a function with one that raises: the only way to make one."""
+    env = {**os.environ, "REPORTASSIST_STORE": str(tmp_path / "store")}
+    result = subprocess.run(
+        [sys.executable, "-c", _DEFECT, *command], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert result.returncode == 3, result.stderr
+    assert "内部错误" in result.stderr and "RuntimeError" in result.stderr
+
+
+def test_a_damaged_store_is_bad_input(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "manifest.json").write_text("{not json", encoding="utf-8")
+    result = run("search", "政务公开", "--store", store)
+    assert result.returncode == 2, result.stderr
+    assert "manifest.json" in result.stderr

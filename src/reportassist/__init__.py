@@ -3,7 +3,6 @@
 The public interface; everything else is internal and may change.
 """
 
-from reportassist import _offline  # noqa: F401  (first: before anything imports LangChain)
 from reportassist.errors import InputError, InternalError, ReportAssistError
 from reportassist.model import Breakdown, FigureSource, Meta, ProseFigure, ReadingNote, Report, Section
 from reportassist.parsing import parse_document, read_report

@@ -1,3 +1,3 @@
-from reportassist.cli import app
+from reportassist.cli import main
 
-app(prog_name="reportassist")
+main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from reportassist.errors import InputError, ReportAssistError
+from reportassist.errors import InputError
 from reportassist.fileio import save_file
 from reportassist.model import Report
 from reportassist.parsing import read_report
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from reportassist.corpus import CorpusStore
     from reportassist.figures import FigureInput
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
 
 T = TypeVar("T")
 
@@ -119,11 +120,7 @@ def _open_store(store: Path | None, host: str | None, port: int | None, embeddin
         _err.print("[bold red]参数错误：[/bold red]--chroma-host 和 --chroma-port 需要一起给出。")
         raise typer.Exit(EXIT_INPUT)
     server = ChromaServer(host, port) if host is not None and port is not None else None
-    try:
-        return open_store(store, server, embedding)
-    except ReportAssistError as exc:
-        _err.print(f"[bold red]无法打开语料库：[/bold red]{exc}")
-        raise typer.Exit(EXIT_INPUT) from None
+    return _guard(lambda: open_store(store, server, embedding), doing="打开语料库", failure="无法打开语料库")
 
 
 @app.command()
@@ -340,19 +337,68 @@ def _chat_model() -> BaseChatModel | None:
 
 
 def _guard(action: Callable[[], T], doing: str | None = None, failure: str = "无法完成") -> T:
-    """Run `action`; bad input becomes a Chinese message and exit code 2, our own defects exit code 3."""
+    """Run `action`, saying what was being done: bad input becomes a Chinese message and exit code 2, our
+    own defects exit code 3 (`main` does the same for whatever a command does outside a `_guard`)."""
     try:
         return action()
     except InputError as exc:
         _err.print(f"[bold red]{failure}：[/bold red]{exc}")
         raise typer.Exit(EXIT_INPUT) from None
-    except ReportAssistError as exc:
-        _err.print(f"[bold red]出错：[/bold red]{exc}")
-        raise typer.Exit(EXIT_INPUT) from None
     except typer.Exit:
         raise
     except Exception:  # noqa: BLE001 - our own defect: say so plainly, keep the details for a bug report
-        where = f"{doing}时" if doing else ""
-        _err.print(f"[bold red]内部错误：[/bold red]{where}程序出错，这不是输入的问题，请把以下信息报告给维护人员。")
-        _err.print(traceback.format_exc(), markup=False, highlight=False)
+        _internal(doing)
         raise typer.Exit(EXIT_INTERNAL) from None
+
+
+def _internal(doing: str | None) -> None:
+    where = f"{doing}时" if doing else ""
+    _err.print(f"[bold red]内部错误：[/bold red]{where}程序出错，这不是输入的问题，请把以下信息报告给维护人员。")
+    _err.print(traceback.format_exc(), markup=False, highlight=False)
+
+
+# What the process promises (nothing leaves the machine), whatever the environment of the shell says.
+_OFFLINE = {
+    "LANGSMITH_TRACING": "false",
+    "LANGCHAIN_TRACING_V2": "false",
+    "HF_HUB_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+}
+
+
+def main() -> None:
+    """The `reportassist` command: the process made offline, then the command under one guard: bad input
+    exits 2 and a defect 3, in every command."""
+    os.environ.update(_OFFLINE)
+    try:
+        app(prog_name="reportassist")
+    except InputError as exc:
+        _err.print(f"[bold red]无法完成：[/bold red]{exc}")
+        sys.exit(EXIT_INPUT)
+    except Exception:  # noqa: BLE001 - our own defect, whichever command it was in
+        _internal(None)
+        sys.exit(EXIT_INTERNAL)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="监听的地址；默认只允许本机访问（127.0.0.1），局域网使用时如 0.0.0.0")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 7860,
+    auth: Annotated[
+        list[str] | None,
+        typer.Option("--auth", help="登录用户“用户名:密码”，可多次给出或以逗号分隔（也可用 REPORTASSIST_AUTH）；每人有自己的草稿"),
+    ] = None,
+    store: StoreOpt = None,
+) -> None:
+    """启动网页版：在浏览器中上传往年报告、填入本年数据、起草、对话修改、下载 Word 文档。"""
+    from reportassist.app import parse_users
+    from reportassist.app import serve as serve_app
+
+    settings = get_settings()
+    if store is not None:
+        settings = settings.model_copy(update={"store": store})
+    users = _guard(lambda: parse_users(auth or ([settings.auth] if settings.auth else [])))
+    _guard(lambda: serve_app(settings, host=host, port=port, users=users), doing="启动网页版")

@@ -15,7 +15,6 @@ Nothing here fetches anything over the network.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 
 import numpy as np
@@ -68,15 +67,13 @@ class SentenceTransformerEmbeddings(Embeddings):
     """A local sentence-transformers model, loaded with the Hugging Face hub switched off."""
 
     def __init__(self, model: str, batch_size: int = 32) -> None:
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["TRANSFORMERS_OFFLINE"] = "1"
-        os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
         from sentence_transformers import (
             SentenceTransformer,  # heavy: imported only when this backend is used
         )
 
         try:
-            self._model = SentenceTransformer(model, device="cpu")
+            # local files only: the hub is never asked, whatever the environment says
+            self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
         except (OSError, ValueError) as exc:
             raise InputError(
                 f"无法在本机加载嵌入模型“{model}”：{exc}。reportassist 不会联网下载模型，"

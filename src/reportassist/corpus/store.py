@@ -35,16 +35,15 @@ from reportassist.corpus.chunks import Chunk, chunk_report, passages
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
 from reportassist.corpus.tokenize import words
-from reportassist.errors import InputError, ReportAssistError
+from reportassist.errors import InputError
 from reportassist.fileio import write_atomic
 from reportassist.model import Report
 from reportassist.parsing import parse_document
-from reportassist.readers import load_file, read_bytes
+from reportassist.readers import load_file, read_bytes, readable_suffixes
 
 __all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "expand_paths", "open_chroma"]
 
 Mode = Literal["hybrid", "keyword", "dense"]
-SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".txt")
 
 
 @dataclass(frozen=True)
@@ -261,7 +260,7 @@ class CorpusStore:
         try:
             return _Stored.model_validate_json(path.read_bytes())
         except (OSError, ValueError) as exc:
-            raise ReportAssistError(f"语料库文件损坏或缺失：{path}（{exc}）。请重新导入该报告。") from exc
+            raise InputError(f"语料库文件损坏或缺失（{exc}），请重新导入该报告。", path=path) from exc
 
     def _read_manifest(self) -> dict[str, _Entry]:
         path = self.root / "manifest.json"
@@ -271,7 +270,7 @@ class CorpusStore:
             raw = json.loads(path.read_text(encoding="utf-8"))
             return {key: _Entry.model_validate(value) for key, value in raw.items()}
         except (OSError, ValueError) as exc:
-            raise ReportAssistError(f"语料库清单 {path} 无法读取（{exc}）。") from exc
+            raise InputError(f"语料库清单无法读取（{exc}）。", path=path) from exc
 
     def _write_manifest(self) -> None:
         data = {key: entry.model_dump(mode="json") for key, entry in sorted(self._manifest.items())}
@@ -295,7 +294,7 @@ def _identity(root: Path, embedding: str) -> _Identity:
     try:
         identity = _Identity.model_validate_json(path.read_bytes())
     except (OSError, ValueError) as exc:
-        raise ReportAssistError(f"语料库标识文件 {path} 无法读取（{exc}）。") from exc
+        raise InputError(f"语料库标识文件无法读取（{exc}）。", path=path) from exc
     if identity.embedding != embedding:
         raise InputError(
             f"语料库 {root} 是用嵌入方式“{identity.embedding}”建立的，不能用“{embedding}”检索或导入："
@@ -305,7 +304,8 @@ def _identity(root: Path, embedding: str) -> _Identity:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and the report files under folders (README files left out)."""
+    """Files as given, and under folders every file a reader reads by its suffix (README files left out)."""
+    suffixes = readable_suffixes() - {""}
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -313,7 +313,7 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
+                    if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(".")
                     and p.name.lower() not in ("readme.md", "readme.txt")
                 )
             )

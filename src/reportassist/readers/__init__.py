@@ -12,9 +12,25 @@ from reportassist.readers.pdf import PdfReader
 from reportassist.readers.text import TextReader
 from reportassist.settings import get_settings
 
-__all__ = ["READERS", "Block", "Document", "Paragraph", "Reader", "Table", "load_file", "read_bytes", "read_document"]
+__all__ = [
+    "READERS",
+    "Block",
+    "Document",
+    "Paragraph",
+    "Reader",
+    "Table",
+    "load_file",
+    "read_bytes",
+    "read_document",
+    "readable_suffixes",
+]
 
 READERS: tuple[Reader, ...] = (DocxReader(), PdfReader(), HtmlReader(), TextReader())
+
+
+def readable_suffixes() -> frozenset[str]:
+    """Every file suffix some reader reads: what a folder given to `ingest` is searched for."""
+    return frozenset(suffix for reader in READERS for suffix in reader.suffixes)
 
 
 def read_document(path: Path | str) -> Document:
