@@ -77,22 +77,29 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from langchain_core.embeddings import Embeddings
+from retrieval_eval import (
+    DEFAULT_EMBEDDING,
+    EVAL_K,
+    REAL,
+    SAMPLE,
+    SEEDS,
+    LoadedQueries,
+    MemoEmbeddings,
+    Query,
+    Ranks,
+    build_store,
+    corpus_files,
+    evaluate_store,
+    first_relevant,
+    load_queries,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-QUERIES = Path(__file__).resolve().parent / "retrieval_queries.json"
-SEEDS = ROOT / "corpus" / "seeds"
-SAMPLE = ROOT / "corpus" / "示例市科学技术局"
-REAL = ROOT.parent / "shared" / "real"
-
-DEFAULT_EMBEDDING = "use-multilingual"
-EVAL_K = 10  # depth of the ranking the quality metrics look at (MRR@10)
 LATENCY_K = 5
 WINDOW = 500  # characters per window of the naive baseline
 MIN_OVERLAP = 50  # characters of a relevant section a baseline window must hold
@@ -102,143 +109,6 @@ LARGE_SECTIONS = 10_000
 QUICK_SECTIONS = 1_500
 # The traced (tracemalloc) ingest of the generated corpus stops after about this many sections.
 TRACED_SECTIONS = 1_500
-
-
-# ---------------------------------------------------------------------------------------------- corpus & labels
-
-
-def corpus_files() -> list[Path]:
-    """The sample corpus: the seeds, the 示例市科学技术局 reports, the real reports when present."""
-    files = sorted(SEEDS.glob("*.txt")) + sorted(SAMPLE.glob("*.md"))
-    if REAL.is_dir():
-        files += sorted(REAL.glob("*.txt"))
-    return files
-
-
-@dataclass(frozen=True)
-class Label:
-    source: str
-    heading: str
-
-    def matches(self, source: str | None, heading: str) -> bool:
-        return source == self.source and self.heading in heading
-
-
-@dataclass(frozen=True)
-class Query:
-    id: str
-    kind: str  # "section" or "content"
-    text: str
-    labels: tuple[Label, ...]
-    where: dict[str, Any] = field(default_factory=dict)
-
-    def relevant(self, source: str | None, heading: str) -> bool:
-        return any(label.matches(source, heading) for label in self.labels)
-
-    def chunk_filter(self) -> Any:
-        from reportassist.corpus import ChunkFilter
-
-        return ChunkFilter(**self.where)
-
-
-@dataclass
-class LoadedQueries:
-    queries: list[Query]
-    dropped_labels: int = 0
-    dropped_queries: list[str] = field(default_factory=list)
-
-
-def load_queries(available: Iterable[str], path: Path = QUERIES) -> LoadedQueries:
-    """The labelled queries, keeping only labels on reports in `available` (file names)."""
-    names = set(available)
-    raw = json.loads(path.read_text(encoding="utf-8"))["queries"]
-    loaded = LoadedQueries([])
-    for entry in raw:
-        labels = tuple(Label(**label) for label in entry["relevant"])
-        kept = tuple(label for label in labels if label.source in names)
-        loaded.dropped_labels += len(labels) - len(kept)
-        if not kept:
-            loaded.dropped_queries.append(entry["id"])
-            continue
-        loaded.queries.append(Query(entry["id"], entry["kind"], entry["query"], kept, entry.get("where", {})))
-    return loaded
-
-
-# ---------------------------------------------------------------------------------------------- quality
-
-
-@dataclass
-class Ranks:
-    """Per query id: the rank (1-based) of the first relevant result, or None when none is in the first EVAL_K."""
-
-    name: str
-    ranks: dict[str, int | None]
-
-    def _of(self, queries: list[Query]) -> list[int | None]:
-        return [self.ranks[q.id] for q in queries]
-
-    def hit(self, queries: list[Query], at: int) -> float:
-        ranks = self._of(queries)
-        return sum(r is not None and r <= at for r in ranks) / len(ranks) if ranks else float("nan")
-
-    def mrr(self, queries: list[Query]) -> float:
-        ranks = self._of(queries)
-        return sum(1.0 / r for r in ranks if r is not None) / len(ranks) if ranks else float("nan")
-
-
-def first_relevant(query: Query, found: list[tuple[str | None, str]]) -> int | None:
-    """Rank of the first (source, heading) of `found` relevant to `query`."""
-    for position, (source, heading) in enumerate(found[:EVAL_K], start=1):
-        if query.relevant(source, heading):
-            return position
-    return None
-
-
-def rank_store(store: Any, queries: list[Query], mode: str) -> dict[str, int | None]:
-    ranks = {}
-    for query in queries:
-        found = store.search(query.text, k=EVAL_K, where=query.chunk_filter(), mode=mode)
-        ranks[query.id] = first_relevant(query, [(s.chunk.source, s.chunk.heading) for s in found])
-    return ranks
-
-
-class MemoEmbeddings(Embeddings):
-    """An embeddings backend whose `embed_query` remembers its answers (the same vectors, computed once)."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner = inner
-        self.memo: dict[str, list[float]] = {}
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        if text not in self.memo:
-            self.memo[text] = self.inner.embed_query(text)
-        return self.memo[text]
-
-
-def build_store(root: Path, embedding: str, files: list[Path], memo: bool = True) -> Any:
-    """A store in `root` holding `files`, searched with `embedding` (query vectors memoised when `memo`)."""
-    from reportassist.corpus import CorpusStore
-    from reportassist.corpus.embeddings import get_embeddings
-    from reportassist.corpus.store import open_chroma
-
-    embeddings = get_embeddings(embedding)
-    store = CorpusStore(
-        root, MemoEmbeddings(embeddings) if memo else embeddings, open_chroma(root, None), embedding
-    )
-    result = store.ingest(files)
-    if result.failed:
-        raise SystemExit(f"ingest failed: {result.failed}")
-    return store
-
-
-def evaluate_store(store: Any, queries: list[Query], label: str) -> dict[str, Ranks]:
-    return {
-        mode: Ranks(f"{mode} / {label}", rank_store(store, queries, mode))
-        for mode in ("keyword", "dense", "hybrid")
-    }
 
 
 @dataclass

@@ -216,7 +216,8 @@ def test_nothing_is_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
     assert store.search("依申请公开", k=3)
     assert loopback_only == []
     assert not (home / ".cache" / "chroma").exists()
-    assert not any((home / "hf").rglob("*")) if (home / "hf").exists() else True
+    downloaded = list((home / "hf").rglob("*")) if (home / "hf").exists() else []
+    assert downloaded == []
 
 
 def test_cli_ingest_and_search(tmp_path: Path) -> None:

@@ -1,32 +1,24 @@
 """The labelled retrieval set (benchmarks/retrieval_queries.json) stays true to the corpus, and retrieval quality holds.
 
-The definitions (labels, relevance, metrics) are those of `benchmarks/retrieval.py`, loaded from there, so the
-benchmark and this test cannot drift apart. Thresholds are set from the benchmark's measurements with a margin
+The definitions (labels, relevance, metrics) are those of `benchmarks/retrieval_eval.py`, which the benchmark
+uses too, so the benchmark and this test cannot drift apart. Thresholds are set from the benchmark's measurements with a margin
 (with ../shared/real present, 79 queries: hybrid MRR 0.946, hit@5 1.000, dense MRR 0.727, keyword MRR 0.917;
 without it, 70 queries: 0.902, 0.957, 0.678, 0.873).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ROOT
+import retrieval_eval as bench
 
 from reportassist import read_report
 from reportassist.corpus import ChunkFilter
 from reportassist.corpus.chunks import Chunk, chunk_report
-
-_spec = importlib.util.spec_from_file_location("benchmark_retrieval", ROOT / "benchmarks" / "retrieval.py")
-assert _spec is not None and _spec.loader is not None
-bench = importlib.util.module_from_spec(_spec)
-sys.modules[_spec.name] = bench  # dataclasses look their module up while the module runs
-_spec.loader.exec_module(bench)
 
 MIN_QUERIES = 60
 HIT5_FLOOR = 0.9
