@@ -7,7 +7,9 @@ Keys and formats are those of `formats.md`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from reportassist.model import ReportFormat
 
@@ -31,9 +33,11 @@ __all__ = [
     "CellName",
     "Claim",
     "Constraint",
+    "CrossYear",
     "RowSpec",
     "TableSpec",
     "constraints_for",
+    "cross_year_relations",
     "format_for_year",
     "keys_for",
     "label_of",
@@ -484,6 +488,90 @@ def name_of(key: str) -> CellName:
 def label_of(key: str) -> str:
     """Chinese name of a figure key, for messages: 表三“（一）予以公开”行“自然人”列."""
     return name_of(key).full if key in _NAMES else key
+
+
+# ---------------------------------------------------------------- what last year's report fixes for this year
+
+
+@dataclass(frozen=True)
+class CrossYear:
+    """this year's `key` = Σ last year's `prior_plus` + Σ this year's `plus` − Σ this year's `minus`.
+
+    Said once: the drafter derives `key` from it, and the validator checks it with `rule` (a rule of
+    `RULES`; None for a relation only the drafter uses). `formats` are the (last year's, this year's)
+    formats it holds between; `note` is added to the validator's message, in Chinese.
+    """
+
+    rule: str | None
+    key: str
+    prior_plus: tuple[str, ...]
+    formats: frozenset[tuple[ReportFormat, ReportFormat]]
+    plus: tuple[str, ...] = ()
+    minus: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def this_keys(self) -> tuple[str, ...]:
+        return self.plus + self.minus
+
+    def expected(self, prior: Mapping[str, object], this: Mapping[str, object]) -> Any:
+        """This year's `key` as the relation gives it; None when an operand is absent."""
+        values = [prior.get(k) for k in self.prior_plus] + [this.get(k) for k in self.this_keys]
+        if any(v is None for v in values):
+            return None
+        added = sum(values[: len(self.prior_plus) + len(self.plus)])  # type: ignore[arg-type]
+        return added - sum(values[len(self.prior_plus) + len(self.plus) :])  # type: ignore[arg-type]
+
+    def formula(self, last: str, prior: Mapping[str, object], this: Mapping[str, object]) -> str:
+        """"上年报告X 3 + 本年Y 2 − 本年Z 1", in the template's Chinese names, for messages and provenance."""
+        terms = [f"{last}{label_of(k)} {prior.get(k)}" for k in self.prior_plus]
+        terms += [f"本年{label_of(k)} {this.get(k)}" for k in self.plus]
+        text = " + ".join(terms)
+        return text + "".join(f" − 本年{label_of(k)} {this.get(k)}" for k in self.minus)
+
+
+_GB_PAIRS = frozenset({(a, b) for a in ("gb2019", "gb2021") for b in ("gb2019", "gb2021")})
+
+
+def _cross_year() -> tuple[CrossYear, ...]:
+    relations = [
+        CrossYear("cross_year.carried_in", f"t3.carried_in.{col}", (f"t3.carried_out.{col}",), _GB_PAIRS)
+        for col, _ in T3_COLUMNS
+    ]
+    relations += [
+        CrossYear(
+            "cross_year.in_force",
+            f"t2.{row}.in_force",
+            (f"t2.{row}.in_force",),
+            frozenset({("gb2021", "gb2021")}),
+            plus=(f"t2.{row}.issued",),
+            minus=(f"t2.{row}.repealed",),
+            note="如有清理、失效等其他变化，请在正文中说明。",
+        )
+        for row in ("regulations", "normative")
+    ]
+    relations += [
+        CrossYear(
+            "cross_year.gb2019_items",
+            f"t2.{row}.prior_count",
+            (f"t2.{row}.prior_count", f"t2.{row}.change"),
+            frozenset({("gb2019", "gb2019")}),
+        )
+        for row in ("licensing", "other_services", "penalty", "coercion", "fees")
+    ]
+    relations += [
+        CrossYear(None, f"{key}{CUMULATIVE}", (f"{key}{CUMULATIVE}",), frozenset({("legacy", "legacy")}), plus=(key,))
+        for key in LEGACY.keys
+    ]
+    return tuple(relations)
+
+
+CROSS_YEAR = _cross_year()
+
+
+def cross_year_relations(prior_fmt: ReportFormat | None, fmt: ReportFormat | None) -> tuple[CrossYear, ...]:
+    """The relations between a report in `prior_fmt` and the next year's in `fmt`."""
+    return tuple(r for r in CROSS_YEAR if (prior_fmt, fmt) in r.formats)
 
 
 # ---------------------------------------------------------------- claims the figures decide

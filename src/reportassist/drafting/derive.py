@@ -19,9 +19,9 @@ from reportassist.markers import EMPTY_CELL
 from reportassist.model import FigureOrigin, FigureSource, OriginKind, Report, ReportFormat, Value
 from reportassist.schema import (
     CUMULATIVE,
-    T3_COLUMNS,
     Constraint,
     constraints_for,
+    cross_year_relations,
     keys_for,
     label_of,
     tables_for,
@@ -81,7 +81,7 @@ def derive_figures(
             out.set(key, value, "given", f"本年数据（{given_from}）", prior_of(key))
     last = f"{prior_year}年报告" if prior_year else "上年报告"
     if prior is not None:
-        _carry_forward(fmt, prior, last, out, keys)
+        _carry_forward(fmt, prior, last, out, prior_of)
     _solve_sums(fmt, out, prior_of)
     for key in keys:
         if not out.known(key):
@@ -97,43 +97,14 @@ def derive_figures(
     return out
 
 
-def _carry_forward(fmt: ReportFormat, prior: Report, last: str, out: DerivedFigures, keys: tuple[str, ...]) -> None:
-    """The figures that last year's report fixes for this year."""
-    before = prior.figures
-    if fmt in ("gb2019", "gb2021") and prior.meta.format in ("gb2019", "gb2021"):
-        for col, col_label in T3_COLUMNS:
-            key, source = f"t3.carried_in.{col}", before.get(f"t3.carried_out.{col}")
-            if not out.known(key) and source is not None:
-                was = before.get(key) if prior.meta.format == fmt else None
-                out.set(key, source, "derived", f"= {last}表三“四、结转下年度继续办理”“{col_label}”列", was)
-    if fmt == "gb2021" and prior.meta.format == "gb2021":
-        for row, name in (("regulations", "规章"), ("normative", "行政规范性文件")):
-            key = f"t2.{row}.in_force"
-            issued, repealed = out.values.get(f"t2.{row}.issued"), out.values.get(f"t2.{row}.repealed")
-            was = before.get(key)
-            if not out.known(key) and None not in (was, issued, repealed):
-                value = was + issued - repealed  # type: ignore[operator]
-                if value >= 0:
-                    detail = f"= {last}现行有效 {was} + 本年制发 {issued} − 本年废止 {repealed}（{name}）"
-                    out.set(key, value, "derived", detail, was)
-    if fmt == "gb2019" and prior.meta.format == "gb2019":
-        for spec in tables_for(fmt):
-            for spec_row in spec.rows:
-                key = f"t2.{spec_row.id}.prior_count"
-                was, change = before.get(key), before.get(f"t2.{spec_row.id}.change")
-                if key in spec_row.keys and not out.known(key) and was is not None and change is not None:
-                    value = was + change
-                    if value >= 0:
-                        detail = f"= {last}“上一年项目数量” {was} + {last}“本年增/减” {change}"
-                        out.set(key, value, "derived", detail, was)
-    if fmt == "legacy" and prior.meta.format == "legacy":
-        for key in keys:
-            if not key.endswith(CUMULATIVE):
-                continue
-            annual = out.values.get(key.removesuffix(CUMULATIVE))
-            was = before.get(key)
-            if not out.known(key) and was is not None and annual is not None:
-                out.set(key, was + annual, "derived", f"= {last}历年累计 {was} + 本年 {annual}", was)
+def _carry_forward(fmt: ReportFormat, prior: Report, last: str, out: DerivedFigures, prior_of: PriorOf) -> None:
+    """The figures that last year's report fixes for this year (`schema.cross_year_relations`)."""
+    for relation in cross_year_relations(prior.meta.format, fmt):
+        if not out.known(relation.key):
+            value = relation.expected(prior.figures, out.values)
+            if value is not None and value >= 0:
+                detail = "= " + relation.formula(last, prior.figures, out.values)
+                out.set(relation.key, value, "derived", detail, prior_of(relation.key))
 
 
 PriorOf = Callable[[str], Value | None]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reportassist.schema import T3_COLUMNS, T4_GROUPS
+from reportassist.schema import T4_GROUPS, cross_year_relations, label_of, tables_for
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Issue, Location
 
-__all__ = ["check_carried_in", "check_gb2019_items", "check_in_force", "check_pending", "check_prior_year"]
+__all__ = ["check_pending", "check_prior_year", "check_relations"]
 
 
 def _gb(ctx: Context) -> bool:
@@ -29,49 +29,31 @@ def check_prior_year(ctx: Context) -> Iterator[Issue]:
         )
 
 
-def check_carried_in(ctx: Context) -> Iterator[Issue]:
-    if not _gb(ctx):
+def check_relations(ctx: Context, rule: str) -> Iterator[Issue]:
+    """The relations of `schema.cross_year_relations` that `rule` checks: this year's figure against what
+    last year's report and this year's other figures make it."""
+    if ctx.prior is None:
         return
-    assert ctx.prior is not None
-    for col, col_label in T3_COLUMNS:
-        this_key, prior_key = f"t3.carried_in.{col}", f"t3.carried_out.{col}"
-        this, prior = ctx.report.figures.get(this_key), ctx.prior.figures.get(prior_key)
-        if this is None or prior is None:
-            if absent := ctx.absent(f"表三“{col_label}”列的上年结转", [this_key], [prior_key]):
+    last = f"{ctx.prior.meta.year}年报告" if ctx.prior.meta.year else "上年报告"
+    this, before = ctx.report.figures, ctx.prior.figures
+    for relation in cross_year_relations(ctx.prior.meta.format, ctx.report.meta.format):
+        if relation.rule != rule:
+            continue
+        now, expected = this.get(relation.key), relation.expected(before, this)
+        if now is None or expected is None:
+            check = f"{label_of(relation.key)}的跨年度关系"
+            if absent := ctx.absent(check, [relation.key, *relation.this_keys], list(relation.prior_plus)):
                 yield absent
             continue
-        if this != prior:
-            yield Issue(
-                rule="cross_year.carried_in",
-                message=(
-                    f"表三“{col_label}”列：本年“二、上年结转”为 {fmt_value(this)}，"
-                    f"但上年报告“四、结转下年度继续办理”为 {fmt_value(prior)}，两者应相等。"
-                ),
-                location=Location(section="表三 收到和处理政府信息公开申请情况", keys=[this_key]),
-            )
-
-
-def check_in_force(ctx: Context) -> Iterator[Issue]:
-    if ctx.prior is None or ctx.report.meta.format != "gb2021" or ctx.prior.meta.format != "gb2021":
-        return
-    for row, name in (("regulations", "规章"), ("normative", "行政规范性文件")):
-        keys = [f"t2.{row}.{c}" for c in ("in_force", "issued", "repealed")]
-        now, issued, repealed = (ctx.report.figures.get(k) for k in keys)
-        before = ctx.prior.figures.get(f"t2.{row}.in_force")
-        if None in (now, issued, repealed, before):
-            if absent := ctx.absent(f"表二“{name}”现行有效件数的跨年度关系", keys, [f"t2.{row}.in_force"]):
-                yield absent
-            continue
-        expected = before + issued - repealed  # type: ignore[operator]
         if now != expected:
+            formula = relation.formula(last, before, this)
             yield Issue(
-                rule="cross_year.in_force",
+                rule=rule,
                 message=(
-                    f"表二“{name}”：上年现行有效 {fmt_value(before)} + 本年制发 {fmt_value(issued)} − 本年废止 "
-                    f"{fmt_value(repealed)} = {fmt_value(expected)}，但本年现行有效件数为 {fmt_value(now)}。"
-                    "如有清理、失效等其他变化，请在正文中说明。"
+                    f"{label_of(relation.key)}为 {fmt_value(now)}，但按上年报告应为 {formula} = "
+                    f"{fmt_value(expected)}。{relation.note}"
                 ),
-                location=Location(section="表二 主动公开政府信息情况", keys=keys),
+                location=Location(section=_table_title(ctx, relation.key), keys=[relation.key, *relation.this_keys]),
             )
 
 
@@ -99,31 +81,6 @@ def check_pending(ctx: Context) -> Iterator[Issue]:
             )
 
 
-def check_gb2019_items(ctx: Context) -> Iterator[Issue]:
-    if ctx.prior is None or ctx.report.meta.format != "gb2019" or ctx.prior.meta.format != "gb2019":
-        return
-    for row, name in (
-        ("licensing", "行政许可"),
-        ("other_services", "其他对外管理服务事项"),
-        ("penalty", "行政处罚"),
-        ("coercion", "行政强制"),
-        ("fees", "行政事业性收费"),
-    ):
-        now = ctx.report.figures.get(f"t2.{row}.prior_count")
-        before = ctx.prior.figures.get(f"t2.{row}.prior_count")
-        change = ctx.prior.figures.get(f"t2.{row}.change")
-        if None in (now, before, change):
-            prior_keys = [f"t2.{row}.prior_count", f"t2.{row}.change"]
-            if absent := ctx.absent(f"表二“{name}”项目数量的跨年度关系", [f"t2.{row}.prior_count"], prior_keys):
-                yield absent
-            continue
-        expected = before + change  # type: ignore[operator]
-        if now != expected:
-            yield Issue(
-                rule="cross_year.gb2019_items",
-                message=(
-                    f"表二“{name}”：上年的上一年项目数量 {fmt_value(before)} 加上年增/减 {fmt_value(change)} "
-                    f"= {fmt_value(expected)}，但本年“上一年项目数量”为 {fmt_value(now)}。"
-                ),
-                location=Location(section="表二 主动公开政府信息情况", keys=[f"t2.{row}.prior_count"]),
-            )
+def _table_title(ctx: Context, key: str) -> str | None:
+    fmt = ctx.report.meta.format
+    return next((t.title for t in tables_for(fmt) if key in t.keys), None) if fmt else None
