@@ -11,7 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from reportassist.model import Report, Section
-from reportassist.schema import FORMAT_NAMES, SECTIONS, name_of, tables_for
+from reportassist.schema import FORMAT_NAMES, SECTIONS, T3_2021, name_of, tables_for
 from reportassist.validation import ValidationResult
 from reportassist.validation.context import fmt_value
 
@@ -85,7 +85,7 @@ def _cell(report: Report, key: str) -> Text:
 
 
 def _t3_grid(report: Report, keys: tuple[str, ...]) -> Table:
-    grid = Table(title="表三 收到和处理政府信息公开申请情况", title_justify="left")
+    grid = Table(title=T3_2021.title, title_justify="left")
     grid.add_column("", no_wrap=True, min_width=14, max_width=22)
     for label in ("自然人", "商业企业", "科研机构", "公益组织", "法律服务", "其他", "总计"):
         grid.add_column(label, justify="right", no_wrap=True)

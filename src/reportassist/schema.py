@@ -19,17 +19,25 @@ __all__ = [
     "CUMULATIVE",
     "FORMAT_NAMES",
     "LEGACY_HEADER",
+    "PARTS",
     "REQUIRED_SECTIONS",
     "SECTIONS",
     "T2_CONTENT",
+    "T2_2019",
+    "T2_2021",
     "T2_ITEMS",
+    "T3_2019",
+    "T3_2021",
     "T3_COLUMNS",
     "T3_CORNER",
     "T3_ORGANISATIONS",
+    "T4",
     "T4_COLUMNS",
     "T4_GROUPS",
     "TABLES",
     "TABLE_HEADER_WORDS",
+    "TABLE_NAMES",
+    "TABLE_SECTIONS",
     "CellName",
     "Claim",
     "Constraint",
@@ -57,6 +65,13 @@ SECTIONS: dict[str, str] = {
     "fees": "政府信息公开的收费及减免情况",
     "appendix": "附表",
 }
+
+# The six parts of the 2019 and 2021 formats, in their order.
+PARTS: tuple[str, ...] = ("overview", "active", "requests", "review", "problems", "other")
+
+# Each official table's short name, and the canonical section it belongs after.
+TABLE_NAMES: dict[str, str] = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
+TABLE_SECTIONS: dict[str, str] = {"t2": "active", "t3": "requests", "t4": "review", "legacy": "appendix"}
 
 REQUIRED_SECTIONS: dict[ReportFormat, tuple[str, ...]] = {
     # 2008 条例 第三十二条: six contents; the overview is customary, not required.

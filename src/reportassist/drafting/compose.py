@@ -19,11 +19,10 @@ from reportassist.drafting.rolling import RollContext, Rolled, roll_text
 from reportassist.markers import check_mark
 from reportassist.model import PeerSection, ProseOrigin, Report, ReportFormat, Section, SectionOrigin, Value
 from reportassist.prompts import render_prompt
-from reportassist.schema import SECTIONS
+from reportassist.schema import PARTS, SECTIONS
 
 __all__ = ["FEES_PEER", "Composed", "compose_sections", "peers_needed"]
 
-GB_ORDER = ("overview", "active", "requests", "review", "problems", "other")
 _FEES = "信息处理费"
 # Fields of the web page a report was copied from, one per line; the link may run into the text after it.
 _PAGE_FIELD = re.compile(r"^\s*(?:标题|发布时间|发布日期|成文日期|文号|发布机构|栏目|来源|索引号|主题分类|浏览次数)\s*[:：]")
@@ -43,7 +42,7 @@ def peers_needed(prior: Report, fmt: ReportFormat) -> dict[str, tuple[str, str]]
     if fmt == "legacy":
         return {}
     found, _ = _by_canonical(prior)
-    needed = {c: (c, SECTIONS[c]) for c in GB_ORDER if c not in found and c not in ("requests", "review")}
+    needed = {c: (c, SECTIONS[c]) for c in PARTS if c not in found and c not in ("requests", "review")}
     if fmt == "gb2021" and _FEES not in (found["other"].full_text() if "other" in found else ""):
         needed[FEES_PEER] = ("other", _FEES)
     return needed
@@ -93,7 +92,7 @@ class _Composer:
             return self.out
         found, extras = _by_canonical(self.prior)
         self.out.sections.append(self._preamble(found.get("preamble")))
-        for canonical in GB_ORDER:
+        for canonical in PARTS:
             section = found.get(canonical)
             if canonical == "overview":
                 built = self._overview(section, extras)

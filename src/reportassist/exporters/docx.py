@@ -27,10 +27,10 @@ from docx.text.paragraph import Paragraph
 
 from reportassist.errors import InputError
 from reportassist.exporters.layouts import Cell, Grid, TableLayout, layout
-from reportassist.markers import ANY_MARK
 from reportassist.exporters.plan import Closing, Heading, TableBlock, Text, Title, plan
 from reportassist.exporters.styles import BODY, CLOSING, HEADINGS, PARAGRAPH_STYLES, TABLE, TABLE_TEXT, TITLE
 from reportassist.fileio import save_file
+from reportassist.markers import ANY_MARK
 from reportassist.model import Report
 
 __all__ = ["TEMPLATE", "to_docx"]

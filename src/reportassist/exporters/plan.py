@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from reportassist.markers import ANY_MARK
 from reportassist.model import Report, Section
 from reportassist.parsing.prose_only import prose_only
-from reportassist.schema import CUMULATIVE, TableSpec, tables_for
+from reportassist.schema import CUMULATIVE, TABLE_SECTIONS, TableSpec, tables_for
 
 __all__ = [
     "Block",
@@ -30,7 +30,6 @@ __all__ = [
 
 
 # Which section each official table follows.
-_TABLE_SECTIONS = {"t2": "active", "t3": "requests", "t4": "review", "legacy": "appendix"}
 _CN_DIGIT = "0-9〇零一二三四五六七八九十"
 _DATE_LINE = re.compile(rf"^[{_CN_DIGIT}]{{4}}\s*年\s*[{_CN_DIGIT}]{{1,2}}\s*月\s*[{_CN_DIGIT}]{{1,3}}\s*日$")
 
@@ -91,7 +90,7 @@ def plan(report: Report) -> Plan:
     placed: dict[str, list[TableSpec]] = {}
     unplaced: list[TableSpec] = []
     for spec in tables:
-        canonical = _TABLE_SECTIONS[spec.id]
+        canonical = TABLE_SECTIONS[spec.id]
         if prose.find_section(canonical) is not None:
             placed.setdefault(canonical, []).append(spec)
         else:

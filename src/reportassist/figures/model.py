@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from reportassist.model import Value
-from reportassist.parsing.tables import TABLE_NAMES
+from reportassist.schema import TABLE_NAMES
 
 __all__ = ["FigureInput", "Understood", "Unplaced"]
 

@@ -16,8 +16,7 @@ from reportassist.figures.collect import Collector
 from reportassist.figures.grid import Cell, Grid, Row, row_text
 from reportassist.figures.headers import Header, key_of, read_header, schemes_for, template_keys
 from reportassist.figures.values import is_value
-from reportassist.parsing.tables import TABLE_NAMES
-from reportassist.schema import RowSpec, TableSpec, tables_for
+from reportassist.schema import TABLE_NAMES, RowSpec, TableSpec, tables_for
 
 __all__ = ["read_grid"]
 

@@ -8,11 +8,9 @@ from dataclasses import dataclass
 from reportassist.model import ReadingNote
 from reportassist.parsing.splitting import RowReading, is_value_text, leading_values, tokenize
 from reportassist.readers.base import Table
-from reportassist.schema import CUMULATIVE, RowSpec, TableSpec
+from reportassist.schema import CUMULATIVE, TABLE_NAMES, RowSpec, TableSpec
 
-__all__ = ["TABLE_NAMES", "InlineTables", "inline_readings", "structured_readings"]
-
-TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
+__all__ = ["InlineTables", "inline_readings", "structured_readings"]
 
 # How far (in characters) the next row of a run-together table may be from the previous one.
 _ROW_WINDOW = 400

@@ -9,8 +9,9 @@ import re
 from dataclasses import dataclass
 
 from reportassist.model import Draft, Section
+from reportassist.schema import PARTS
 
-__all__ = ["PartRef", "QUOTED", "find_part", "unquoted"]
+__all__ = ["QUOTED", "PartRef", "find_part", "unquoted"]
 
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _NUMERALS = "一二三四五六七八九十"
@@ -26,7 +27,6 @@ _NAMES: dict[str, tuple[str, ...]] = {
     "problems": ("存在的主要问题", "主要问题", "问题及改进", "改进情况", "问题和改进"),
     "other": ("其他需要报告的事项", "其他需要报告", "其他事项"),
 }
-_ORDER = ("overview", "active", "requests", "review", "problems", "other")
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,8 @@ def _top(text: str, draft: Draft) -> PartRef | None:
         for place, section in places:
             if section.heading.startswith(f"{_NUMERALS[number - 1]}、"):
                 return PartRef(place, section)
-        if draft.meta.format != "legacy" and 1 <= number <= len(_ORDER):
-            return _by_canonical(places, _ORDER[number - 1])
+        if draft.meta.format != "legacy" and 1 <= number <= len(PARTS):
+            return _by_canonical(places, PARTS[number - 1])
     for canonical, names in _NAMES.items():
         if any(name in text for name in names):
             found = _by_canonical(places, canonical)

@@ -21,7 +21,7 @@ from reportassist.markers import Mark, find_marks
 from reportassist.model import Draft, ReportFormat, Value
 from reportassist.schema import T3_COLUMNS, T4_COLUMNS, tables_for
 
-__all__ = ["Placed", "TextFill", "VERB", "cell_keys", "mark_for", "normalise", "place_values"]
+__all__ = ["VERB", "Placed", "TextFill", "cell_keys", "mark_for", "normalise", "place_values"]
 
 # The verbs staff put between a name and its value.
 VERB = r"(?:改为|改成|修改为|更正为|调整为|应当为|应为|应是|应该是|填写为|填为|填成|填上|填入|填|写为|写成|为|是|=|：|:)"
@@ -233,7 +233,7 @@ def _t4_keys(name: str) -> list[str]:
 
 def _for_reader(text: str) -> str:
     """The message as a sentence the figures reader takes: "X改为13件" says "X13件"."""
-    text = re.sub(rf"(?:请|麻烦)?(?:把|将)", "", text)
+    text = re.sub(r"(?:请|麻烦)?(?:把|将)", "", text)
     return re.sub(rf"{VERB}\s*(?=[-−]?\d)", "", text)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from reportassist.schema import T4_GROUPS, cross_year_relations, label_of, tables_for
+from reportassist.schema import T4, T4_GROUPS, cross_year_relations, label_of, tables_for
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Issue, Location
 
@@ -77,7 +77,7 @@ def check_pending(ctx: Context) -> Iterator[Issue]:
                     f"表四“{name}”：上年有 {fmt_value(pending)} 件尚未审结，本年应作为已审结或仍未审结的案件再次出现，"
                     f"但本年总计只有 {fmt_value(total)} 件。"
                 ),
-                location=Location(section="表四 政府信息公开行政复议、行政诉讼情况", keys=[f"t4.{group}.total"]),
+                location=Location(section=T4.title, keys=[f"t4.{group}.total"]),
             )
 
 

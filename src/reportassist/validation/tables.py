@@ -7,13 +7,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from reportassist.model import Value
-from reportassist.schema import CUMULATIVE, Constraint, label_of, name_of, tables_for
+from reportassist.schema import CUMULATIVE, T2_2019, TABLE_NAMES, Constraint, label_of, name_of, tables_for
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Issue, Location
 
 __all__ = ["check_absent", "check_constraints", "check_non_negative", "check_total_public"]
 
-_TABLE_NAMES = {"t2": "表二", "t3": "表三", "t4": "表四", "legacy": "附表"}
 
 
 def _term_name(key: str, constraint: Constraint) -> str:
@@ -105,7 +104,7 @@ def check_total_public(ctx: Context) -> Iterator[Issue]:
                 f"表二“{name_of(f't2.{row}.published').row}”行：对外公开总数量 {fmt_value(total)} "
                 f"小于本年新公开数量 {fmt_value(new)}，总数应包含本年新公开的件数。"
             ),
-            location=Location(section="表二 主动公开政府信息情况", keys=[f"t2.{row}.total_public", f"t2.{row}.published"]),
+            location=Location(section=T2_2019.title, keys=[f"t2.{row}.total_public", f"t2.{row}.published"]),
         )
 
 
@@ -119,13 +118,13 @@ def check_absent(ctx: Context) -> Iterator[Issue]:
             yield Issue(
                 rule=note.rule,
                 message=note.message,
-                location=Location(section=_TABLE_NAMES.get(note.table), keys=note.keys),
+                location=Location(section=TABLE_NAMES.get(note.table), keys=note.keys),
             )
         else:
             yield Issue(
                 rule="figure.absent",
                 message=note.message,
-                location=Location(section=_TABLE_NAMES.get(note.table), keys=note.keys),
+                location=Location(section=TABLE_NAMES.get(note.table), keys=note.keys),
             )
         seen.update(note.keys)
     if fmt is None:
