@@ -9,7 +9,9 @@ What happens to each thing in a prior report's text:
 - a figure stated in the prose (`parsing.prose`) takes this year's value when the staff's figures give it (by
   its label), when the table figures give it (the sentence reads as a table figure, `parsing.readings`), or
   when it is a running total (累计) of a figure given beside it; otherwise it becomes
-  【待填：label（上年：value）】. No figure of last year stays silently;
+  【待填：label（上年：value）】. No figure of last year stays silently. The label (`parsing.labels`) names the
+  quantity in words staff can say; `ProseValues.labels` keeps it unique within the draft, so the text, the
+  provenance, `figures-template` and the chat all use the one label;
 - contact details (电话, 传真, 邮编, 地址, 网址, 邮箱) are kept: they are carried, with that reason; but a web
   address with one of those years in it (last year's report's own page) is flagged like a 文号.
 """
@@ -24,6 +26,7 @@ from decimal import Decimal
 from reportassist.drafting.derive import STAFF_DETAIL
 from reportassist.markers import check_mark, fill_mark
 from reportassist.model import FigureOrigin, ProseFigure, ReportFormat, Value
+from reportassist.parsing.labels import LabelBook, figure_label
 from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
 from reportassist.parsing.readings import readings_for
 from reportassist.parsing.splitting import parse_value
@@ -48,6 +51,11 @@ _OTHER_NUMBER = re.compile(
     r"(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?:余|多)?(?=\s*(?:个|件|条|项|次|张|份|篇|期|场|家|名|人|户|台|套|本|册|批|轮|所|座|处|类|种|道|幅|部|元|万|千|百|亿|倍|天|周|小时|分钟|%|％|‰))"
 )
 _QUOTED = re.compile(r"“[^”\n]{0,16}”")
+_MEASURE = re.compile(
+    r"\s*(?:个工作日|万人次|人次|场次|批次|万元|亿元|小时|分钟|[个件条项次张份篇期场家名人户台套本册批轮所座处类种道幅部元天周倍%％‰]|[万千百亿])"
+)
+_CLAUSE_START = re.compile(r"[，,。；;：:！？!?\n（()）]")
+_CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(、]")
 _PREFIX = re.compile(r"(?:近|约|超过|逾)\s*$")
 _PERIOD_BOUNDS = {(1, 1), (12, 31)}
 _LIST_START = re.compile(r"(?:其中|分别为|分别是|包括)[，,：:\s]*")
@@ -64,6 +72,8 @@ class ProseValues:
     prior_fmt: ReportFormat | None
     source: str  # where by_label came from, for provenance
     staff: Mapping[str, Value] = field(default_factory=dict)  # said by staff in the chat; before by_label
+    # The labels the draft has given so far, shared by every text rolled for it (a peer's too).
+    labels: LabelBook = field(default_factory=LabelBook, compare=False, repr=False)
 
     def given(self, label: str, prior: Value | None) -> tuple[Value, FigureOrigin] | None:
         """This year's value of the prose figure `label` where staff gave it, with its origin."""
@@ -152,7 +162,7 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
         if free(*m.span()) and ctx.rolls(int(m.group(1))):
             edit(*m.span(), str(int(m.group(1)) + ctx.shift))
     _figures(text, ctx, section, free, edit, rolled)
-    _other_numbers(text, ctx, free, edit, rolled)
+    _other_numbers(text, ctx, section, free, edit, rolled)
 
     out = text
     for start, end, replacement in sorted(edits, reverse=True):
@@ -169,13 +179,14 @@ def _figures(
     edit: Callable[[int, int, str], None],
     rolled: Rolled,
 ) -> None:
-    figures = extract_prose_figures(text, [(0, len(text), section or "")], [])
+    figures = extract_prose_figures(text, [(0, len(text), section or "")], [], label=figure_label)
+    labels = [ctx.values.labels.claim(f.label, f.value, f.unit, section) for f in figures]
     found: dict[int, tuple[Value, FigureOrigin]] = {}
     for index, figure in enumerate(figures):
-        result = _this_year(figure, index, figures, {i: v for i, (v, _) in found.items()}, ctx)
+        result = _this_year(figure, index, figures, labels, {i: v for i, (v, _) in found.items()}, ctx)
         if result is not None:
             found[index] = result
-    rebuilt = _rebuild_breakdowns(text, figures, found, ctx, free, edit, rolled)
+    rebuilt = _rebuild_breakdowns(text, figures, labels, found, ctx, free, edit, rolled)
     for index, figure in enumerate(figures):
         number = _NUMBER_AT.match(text, figure.position)
         if number is None or index in rebuilt:
@@ -191,14 +202,15 @@ def _figures(
             edit(start, end, _show(value))
         else:
             shown = text[start:end].strip()
-            edit(start, end, fill_mark(figure.label, ctx.was, shown))
+            edit(start, end, fill_mark(labels[index], ctx.was, shown))
             origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{shown}{figure.unit}", prior=figure.value)
-        rolled.figures.append((figure.label, origin))
+        rolled.figures.append((labels[index], origin))
 
 
 def _rebuild_breakdowns(
     text: str,
     figures: list[ProseFigure],
+    labels: list[str],
     found: dict[int, tuple[Value, FigureOrigin]],
     ctx: RollContext,
     free: Callable[[int, int], bool],
@@ -230,7 +242,8 @@ def _rebuild_breakdowns(
         edit(marker.end(), unit_end, "、".join(items))
         for index in breakdown.parts:
             detail = f"表三“{row}”行各列（上年的分项与本年不同，按表格重写）"
-            rolled.figures.append((figures[index].label, FigureOrigin(kind="derived", detail=detail, prior=figures[index].value)))
+            origin = FigureOrigin(kind="derived", detail=detail, prior=figures[index].value)
+            rolled.figures.append((labels[index], origin))
             rebuilt.add(index)
     return rebuilt
 
@@ -247,6 +260,7 @@ def _t3_row(total: ProseFigure, values: ProseValues) -> str | None:
 def _other_numbers(
     text: str,
     ctx: RollContext,
+    section: str | None,
     free: Callable[[int, int], bool],
     edit: Callable[[int, int, str], None],
     rolled: Rolled,
@@ -259,8 +273,8 @@ def _other_numbers(
         if text[:start].rstrip().endswith("第"):
             continue  # an ordinal
         unit = text[end : end + 1]
-        label = re.split(r"[，,。；;：:、（(\n]", text[max(0, start - 16) : start])[-1].strip() or unit
         prior = parse_value(m.group("num"))
+        label = ctx.values.labels.claim(_other_label(text, start, end), prior, unit, section)
         if (found := ctx.values.given(label, prior)) is not None:
             value, origin = found
             edit(start, end, _show(value))
@@ -270,11 +284,26 @@ def _other_numbers(
         rolled.figures.append((label, origin))
 
 
+def _other_label(text: str, start: int, end: int) -> str:
+    """The label of a number the prose reader does not know ("编制“政策明白卡”12张"), made from its clause."""
+    clause_start = max((m.end() for m in _CLAUSE_START.finditer(text, 0, start)), default=0)
+    after = _CLAUSE_END.search(text, end)
+    clause = text[clause_start : after.start() if after else len(text)]
+    measure = _MEASURE.match(text, end)
+    unit, unit_end = (measure.group(0).strip(), measure.end()) if measure else ("", end)
+    return figure_label(clause, start - clause_start, unit_end - clause_start, unit)
+
+
 def _this_year(
-    figure: ProseFigure, index: int, figures: list[ProseFigure], known: dict[int, Value], ctx: RollContext
+    figure: ProseFigure,
+    index: int,
+    figures: list[ProseFigure],
+    labels: list[str],
+    known: dict[int, Value],
+    ctx: RollContext,
 ) -> tuple[Value, FigureOrigin] | None:
     values = ctx.values
-    if (found := values.given(figure.label, figure.value)) is not None:
+    if (found := values.given(labels[index], figure.value)) is not None:
         return found
     reading = _reading(figure, values)
     if reading is not None:
@@ -289,7 +318,7 @@ def _this_year(
                 break
             if other.unit == figure.unit and "累计" not in other.clause and j in known:
                 value = figure.value + known[j]  # type: ignore[operator]
-                detail = f"= 上年累计 {figure.value} + 本年“{other.label}” {known[j]}"
+                detail = f"= 上年累计 {figure.value} + 本年“{labels[j]}” {known[j]}"
                 return value, FigureOrigin(kind="derived", detail=detail, prior=figure.value)
     return None
 

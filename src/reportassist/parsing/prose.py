@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from reportassist.model import Breakdown, ProseFigure
 
-__all__ = ["extract_prose_figures", "find_breakdowns"]
+__all__ = ["Labeller", "extract_prose_figures", "find_breakdowns", "plain_label"]
+
+# (clause, start and end of the figure in it, measure word) -> the figure's label
+Labeller = Callable[[str, int, int, str], str]
 
 _UNITS = (
     "万人次", "万次", "万条", "万元", "亿元", "个工作日", "人次", "场次", "批次",
@@ -32,9 +36,11 @@ _NEW_PREDICATE = re.compile(r"办结|结转|答复|办理|受理|收到|审结|�
 
 
 def extract_prose_figures(
-    body: str, spans: list[tuple[int, int, str]], masked: list[tuple[int, int]]
+    body: str, spans: list[tuple[int, int, str]], masked: list[tuple[int, int]], label: Labeller | None = None
 ) -> list[ProseFigure]:
-    """Every 'number + unit' of the body text outside the tables, with its label and sentence."""
+    """Every 'number + unit' of the body text outside the tables, with its label (made by `label`, by default
+    `plain_label`) and sentence."""
+    label = label or plain_label
     figures: list[ProseFigure] = []
     for start, end, path in spans:
         text = body[start:end]
@@ -49,7 +55,7 @@ def extract_prose_figures(
             previous_end = m.end()
             figures.append(
                 ProseFigure(
-                    label=_label(clause, m.start() - c_start, m.end() - c_start),
+                    label=label(clause, m.start() - c_start, m.end() - c_start, m.group("unit")),
                     value=_number(m.group("num")),
                     unit=m.group("unit").replace("％", "%"),
                     qualifier=qualifier,
@@ -82,8 +88,9 @@ def _around(
     return text[start:end].strip(), start + (len(text[start:end]) - len(text[start:end].lstrip()))
 
 
-def _label(clause: str, fig_start: int, fig_end: int) -> str:
-    """The words that say what the figure counts: before it, or after it when nothing precedes."""
+def plain_label(clause: str, fig_start: int, fig_end: int, unit: str = "") -> str:
+    """The words that say what the figure counts: before it, or after it when nothing precedes. Quick, for
+    reading reports; a draft names the figures it leaves to fill with `parsing.labels.figure_label`."""
     before = clause[:fig_start].strip().lstrip("、”’\"")
     before = re.sub(r"^(?:[其另]中|共计?|合计|总计|累计|全年|今年|本年度?|年内|以来|已|均|及时)+", "", before)
     after = clause[fig_end:].strip()
