@@ -29,7 +29,7 @@ _NUMBER = r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?"
 _ASSIGN = re.compile(rf"^(?P<name>.*?[^\d\s])\s*{VERB}?\s*(?P<num>{_NUMBER})\s*(?P<unit>万元|元|[\u4e00-\u9fff]{{0,2}})\s*$")
 _CLAUSE = re.compile(r"[，,；;。\n]")
 _LEAD = re.compile(r"^(?:请|麻烦)?(?:把|将)?\s*")
-_FILLER = re.compile(r"(?:这一?项|这一?栏|一栏|一项|一格|这个数|的数字|的数|数值|的值)")
+_FILLER = re.compile(r"(?:这一?项|这一?栏|一栏|一项|一格|这个数|的数字|的数|数值|的值)$")
 _WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
