@@ -126,3 +126,45 @@ def test_drafts_carry_the_official_headings(prior: Path, year: int, figures: Pat
     assert overview is not None
     for index, child in enumerate(overview.children):
         assert child.heading.startswith(f"（{'一二三四五六七八九十'[index]}）"), child.heading
+
+
+# ---------------------------------------------------------------------------------------------- derivable words
+
+
+def _rolled(text: str, tables: dict[str, int], prior_tables: dict[str, int]) -> tuple[str, list]:
+    from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
+
+    values = ProseValues(by_label={}, tables=tables, prior_tables=prior_tables, fmt="gb2021", prior_fmt="gb2021", source="示例")
+    rolled = roll_text(text, RollContext(prior_year=2024, year=2025, values=values), "三、收到和处理政府信息公开申请情况")
+    return rolled.text, rolled.figures
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [(80, "新收政府信息公开申请80件，同比减少20%"), (130, "新收政府信息公开申请130件，同比增长30%"), (125, "同比增长25%")],
+)
+def test_a_year_on_year_change_is_computed_and_its_verb_follows(new: int, expected: str) -> None:
+    text, figures = _rolled(
+        "2024年，我局新收政府信息公开申请100件，同比增长25%。",
+        {"t3.new.total": new, "t3.carried_in.total": 0, "t3.handled.total": new},
+        {"t3.new.total": 100},
+    )
+    assert expected in text and "【待填" not in text
+    assert any("上年 100" in origin.detail for _, origin in figures if origin.kind == "derived")
+
+
+def test_a_completion_rate_is_computed_from_the_table() -> None:
+    text, figures = _rolled(
+        "全年办结率为100%。", {"t3.new.total": 38, "t3.carried_in.total": 2, "t3.handled.total": 39}, {}
+    )
+    assert "办结率为97.5%" in text
+    assert any("÷" in origin.detail for _, origin in figures)
+
+
+def test_a_list_of_applicant_types_is_written_from_the_table_when_a_part_is_unknown() -> None:
+    given = load_figures(SAMPLE / "figures-2025.yaml", 2025)
+    draft = assemble_draft(DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given.figures))
+    requests = draft.find_section("requests")
+    assert requests is not None
+    assert "其中自然人18件、商业企业20件、科研机构11件、社会公益组织28件、法律服务机构1件、其他53件" in requests.text
+    assert "其他组织申请【待填" not in requests.text

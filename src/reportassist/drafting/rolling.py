@@ -59,6 +59,8 @@ _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(、]")
 _PREFIX = re.compile(r"(?:近|约|超过|逾)\s*$")
 _PERIOD_BOUNDS = {(1, 1), (12, 31)}
 _LIST_START = re.compile(r"(?:其中|分别为|分别是|包括)[，,：:\s]*")
+# A part of a breakdown that names an applicant type (表三's columns; 其他 as 其他组织, 其他申请人…).
+_APPLICANT = re.compile("|".join(name for _, name in T3_COLUMNS[:-1]))
 
 
 @dataclass(frozen=True)
@@ -183,7 +185,8 @@ def _figures(
     labels = [ctx.values.labels.claim(f.label, f.value, f.unit, section) for f in figures]
     found: dict[int, tuple[Value, FigureOrigin]] = {}
     for index, figure in enumerate(figures):
-        result = _this_year(figure, index, figures, labels, {i: v for i, (v, _) in found.items()}, ctx)
+        known = {i: v for i, (v, _) in found.items()}
+        result = _this_year(figure, index, figures, labels, known, ctx) or _rate(text, figure, index, figures, known, ctx, edit)
         if result is not None:
             found[index] = result
     rebuilt = _rebuild_breakdowns(text, figures, labels, found, ctx, free, edit, rolled)
@@ -207,6 +210,55 @@ def _figures(
         rolled.figures.append((labels[index], origin))
 
 
+_RISE, _FALL = "增长|增加|上升|提高|提升", "减少|下降|降低|回落"
+_CHANGE = re.compile(rf"同比(?P<verb>{_RISE}|{_FALL})|(?P<verb2>{_RISE}|{_FALL})了?$")
+
+
+def _rate(
+    text: str,
+    figure: ProseFigure,
+    index: int,
+    figures: list[ProseFigure],
+    known: dict[int, Value],
+    ctx: RollContext,
+    edit: Callable[[int, int, str], None],
+) -> tuple[Value, FigureOrigin] | None:
+    """A percentage the figures give: 办结率 = 办结 ÷ (新收 + 上年结转), and 同比增长/减少 X% of the figure
+    before it in the sentence, from last year's value and this year's (the verb turned when the change is)."""
+    if figure.unit != "%" or figure.approximate:
+        return None
+    tables = ctx.values.tables
+    if "办结率" in figure.clause and ctx.values.fmt != "legacy":
+        handled, new, carried = (tables.get(f"t3.{row}.total") for row in ("handled", "new", "carried_in"))
+        if None in (handled, new, carried) or not (new or carried):
+            return None
+        rate = _percent(Decimal(handled) / (Decimal(new) + Decimal(carried)))  # type: ignore[arg-type]
+        detail = f"= 办结 {handled} ÷（新收 {new} + 上年结转 {carried}）× 100%"
+        return rate, FigureOrigin(kind="derived", detail=detail, prior=figure.value)
+    before = index - 1
+    said = text[max(0, figure.position - 12) : figure.position]
+    change = _CHANGE.search(said.rstrip())
+    if change is None or before < 0 or before not in known or figures[before].sentence != figure.sentence:
+        return None
+    was, now = figures[before].value, known[before]
+    if not was:
+        return None
+    ratio = (Decimal(now) - Decimal(was)) / Decimal(was)  # type: ignore[arg-type]
+    verb = change.group("verb") or change.group("verb2")
+    rising = re.fullmatch(_RISE, verb) is not None
+    if ratio and (ratio > 0) != rising:  # last year's 增长 is this year's 减少
+        start = figure.position - len(said) + said.rfind(verb)
+        edit(start, start + len(verb), "减少" if rising else "增长")
+    detail = f"= （本年 {now} − 上年 {was}）÷ 上年 {was} × 100%（“{figures[before].label}”）"
+    return _percent(abs(ratio)), FigureOrigin(kind="derived", detail=detail, prior=figure.value)
+
+
+def _percent(ratio: Decimal) -> Value:
+    """A ratio as a percentage to one decimal place; a whole percentage as an int."""
+    value = (ratio * 100).quantize(Decimal("0.1"))
+    return int(value) if value == value.to_integral_value() else value
+
+
 def _rebuild_breakdowns(
     text: str,
     figures: list[ProseFigure],
@@ -217,18 +269,21 @@ def _rebuild_breakdowns(
     edit: Callable[[int, int, str], None],
     rolled: Rolled,
 ) -> set[int]:
-    """“申请40件，其中自然人29件、商业企业7件…”: when this year's parts no longer make the total (a column
-    that was 0 last year is not), the list is written anew from 表三's row, every column that is not 0."""
+    """“申请40件，其中自然人29件、商业企业7件…”: a list of applicant types under a 表三 total is written anew
+    from 表三's row, every column that is not 0, when this year's parts no longer make the total (a column
+    that was 0 last year is not) or a part has no value this year ("其他组织申请【待填】件")."""
     rebuilt: set[int] = set()
     for breakdown in find_breakdowns(text, figures):
         total = figures[breakdown.total]
-        if breakdown.total not in found or not all(i in found for i in breakdown.parts):
+        row = _t3_row(total, ctx.values) if breakdown.total in found else None
+        if row is None or not all(_APPLICANT.search(figures[i].clause) for i in breakdown.parts):
             continue
-        parts_now = sum(found[i][0] for i in breakdown.parts)  # type: ignore[misc]
-        total_now = found[breakdown.total][0]
-        row = _t3_row(total, ctx.values)
-        if parts_now == total_now or row is None:
+        if any(ctx.values.tables.get(f"t3.{row}.{column}") is None for column, _ in T3_COLUMNS):
             continue
+        if all(i in found for i in breakdown.parts):
+            parts_now = sum(found[i][0] for i in breakdown.parts)  # type: ignore[misc]
+            if parts_now == found[breakdown.total][0]:
+                continue
         marker = _LIST_START.search(text, total.position, figures[breakdown.parts[0]].position)
         last = figures[breakdown.parts[-1]]
         unit_end = text.find(last.unit, last.position) + len(last.unit)

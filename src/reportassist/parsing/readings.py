@@ -60,6 +60,8 @@ _GB_ENTRIES: tuple[_Entry, ...] = (
         topic="公开",
         not_clause=r"复议|诉讼|信访|投诉|咨询|留言|来信|建议|提案|许可|审批",
     ),
+    _Entry(r"逾期不补正", (("t3.other.no_correction.total",),), formats=("gb2021",), sentence=_APPLICATION, not_sentence=_CASES),
+    _Entry(r"逾期未(?:按收费通知要求)?缴纳", (("t3.other.no_fee.total",),), formats=("gb2021",), not_sentence=_CASES),
     _Entry(r"办结|办理完毕|答复完毕|处理完毕", (("t3.handled.total",),), sentence=_APPLICATION, not_sentence=_CASES),
     *(
         _Entry(
