@@ -31,6 +31,7 @@ from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
 from reportassist.parsing.readings import readings_for
 from reportassist.parsing.splitting import parse_value
 from reportassist.schema import T3_COLUMNS
+from reportassist.units import MEASURE, MULTIPLIERS, NOT_COUNTED, alternation
 
 __all__ = ["ProseValues", "RollContext", "Rolled", "roll_text"]
 
@@ -47,13 +48,10 @@ _YEAR = re.compile(r"(?<![\d.〔\[［])(\d{4})(?=\s*(?:年|[-—–~～至到]\s
 _NUMBER_AT = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?")
 # Any other number followed by a measure word (“政策明白卡”12张) that the prose reader does not know;
 # a number followed by other words is a name (12345便民服务热线, 农技110), not a count.
-_OTHER_NUMBER = re.compile(
-    r"(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?:余|多)?(?=\s*(?:个|件|条|项|次|张|份|篇|期|场|家|名|人|户|台|套|本|册|批|轮|所|座|处|类|种|道|幅|部|元|万|千|百|亿|倍|天|周|小时|分钟|%|％|‰))"
-)
+_COUNTED = alternation([*(u for u in MEASURE if u not in NOT_COUNTED), *MULTIPLIERS])
+_OTHER_NUMBER = re.compile(rf"(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?:余|多)?(?=\s*(?:{_COUNTED}))")
 _QUOTED = re.compile(r"“[^”\n]{0,16}”")
-_MEASURE = re.compile(
-    r"\s*(?:个工作日|万人次|人次|场次|批次|万元|亿元|小时|分钟|[个件条项次张份篇期场家名人户台套本册批轮所座处类种道幅部元天周倍%％‰]|[万千百亿])"
-)
+_MEASURE = re.compile(rf"\s*(?:{_COUNTED})")
 _CLAUSE_START = re.compile(r"[，,。；;：:！？!?\n（()）]")
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(、]")
 _PREFIX = re.compile(r"(?:近|约|超过|逾)\s*$")

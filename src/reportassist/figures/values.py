@@ -12,12 +12,11 @@ from decimal import Decimal, InvalidOperation
 
 from reportassist.model import Value
 from reportassist.parsing.splitting import parse_value
+from reportassist.units import AMOUNT, TABLE_COUNT
 
 __all__ = ["ValueProblem", "is_absent", "is_value", "read_number", "read_value", "read_year"]
 
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_COUNT_UNITS = ("件", "条", "项", "个", "次", "份", "家")
-_AMOUNT_UNITS = ("万元",)
 _YEAR = re.compile(r"^(\d{4})\s*年?度?$")
 
 
@@ -54,7 +53,7 @@ def _absent(text: str) -> bool:
 
 def is_value(text: str) -> bool:
     """True for a cell that holds a figure or an absence mark (as opposed to a label)."""
-    folded = _strip_unit(_fold(text), _COUNT_UNITS + _AMOUNT_UNITS)
+    folded = _strip_unit(_fold(text), TABLE_COUNT + AMOUNT)
     return bool(_NUMBER.match(folded)) or folded == "零" or _absent(folded)
 
 
@@ -62,7 +61,7 @@ def read_value(raw: str | None, *, amount: bool = False, signed: bool = False) -
     """The value of one table figure: an int (a Decimal for amounts), or None when given as absent."""
     if raw is None:
         return None
-    text = _strip_unit(_fold(raw), _AMOUNT_UNITS if amount else _COUNT_UNITS)
+    text = _strip_unit(_fold(raw), AMOUNT if amount else TABLE_COUNT)
     if text == "零":
         return Decimal(0) if amount else 0
     if not _NUMBER.match(text):
@@ -81,7 +80,7 @@ def read_value(raw: str | None, *, amount: bool = False, signed: bool = False) -
 
 def read_number(raw: str) -> Value:
     """A prose figure's value: any number, with an int where it has no fraction."""
-    text = _strip_unit(_fold(raw), _COUNT_UNITS + _AMOUNT_UNITS + ("%",))
+    text = _strip_unit(_fold(raw), TABLE_COUNT + AMOUNT + ("%",))
     if not _NUMBER.match(text):
         raise ValueProblem(f"“{raw}”不是数字")
     number = Decimal(text.replace(",", ""))

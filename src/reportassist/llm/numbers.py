@@ -18,6 +18,7 @@ from typing import Literal
 import cn2an  # type: ignore[import-untyped]
 
 from reportassist.markers import ANY_MARK
+from reportassist.units import MEASURE, alternation
 
 __all__ = ["Number", "NumberKind", "find_numbers", "same_unit"]
 
@@ -28,13 +29,7 @@ _WIDTH = str.maketrans("０１２３４５６７８９％．", "0123456789%.")
 _MASK = "\x00"
 
 # Measure words after a number, longest first; a Chinese numeral counts as a figure only before one.
-_UNITS = (
-    "个工作日", "个百分点", "工作日", "百分点", "个月", "人次", "场次", "批次", "分钟", "小时", "平方米", "公里",
-    "季度", "%", "个", "件", "条", "项", "次", "份", "场", "期", "篇", "家", "名", "人", "户", "天", "日", "年",
-    "月", "周", "批", "轮", "类", "种", "位", "所", "处", "本", "部", "台", "套", "元", "倍", "成", "岁", "届",
-    "座", "章", "节", "款", "页", "张", "组", "支", "起", "宗", "例", "封", "号", "秒", "米", "亩", "吨",
-)  # fmt: skip
-_UNIT = "|".join(re.escape(u) for u in _UNITS)
+_UNIT = alternation(MEASURE)
 _UNIT_ALIASES = {"批次": "批", "场次": "场", "个百分点": "百分点", "个工作日": "工作日"}
 
 _CN_DIGITS = "零〇一二两三四五六七八九"

@@ -7,21 +7,18 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from reportassist.model import Breakdown, ProseFigure
+from reportassist.units import PROSE, alternation
 
 __all__ = ["Labeller", "extract_prose_figures", "find_breakdowns", "plain_label"]
 
 # (clause, start and end of the figure in it, measure word) -> the figure's label
 Labeller = Callable[[str, int, int, str], str]
 
-_UNITS = (
-    "万人次", "万次", "万条", "万元", "亿元", "个工作日", "人次", "场次", "批次",
-    "元", "%", "％", "条", "件", "项", "次", "个", "期", "场", "篇", "份", "家", "轮", "名", "户", "天",
-)  # fmt: skip
 _FIGURE = re.compile(
     r"(?P<pre>近|约|超过|逾)?\s*"
     r"(?<![\d.〔\[［第/:：\-—~～])(?P<num>\d+(?:\.\d+)?)(?![\d.〕\]］])\s*"
     r"(?P<post>余|多)?\s*"
-    rf"(?P<unit>{'|'.join(re.escape(u) for u in _UNITS)})"
+    rf"(?P<unit>{alternation(PROSE)})"
     r"(?P<post2>以上|左右)?"
 )
 _SENTENCE_END = re.compile(r"[。！？!?\n]")

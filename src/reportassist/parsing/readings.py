@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from reportassist.model import ProseFigure, ReportFormat
 from reportassist.schema import CUMULATIVE
+from reportassist.units import AMOUNT, TABLE_COUNT
 
 __all__ = ["readings_for"]
 
-_COUNT_UNITS = frozenset({"件", "条", "个", "项", "次", "份"})
+_COUNT_UNITS = frozenset(TABLE_COUNT)
 _T3_COLS = {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "social": "社会公益组织", "legal": "法律服务机构"}
 _DENIED = tuple(f"t3.denied.{r}.total" for r in ("secret", "law", "safety", "third_party", "internal", "process", "enforcement", "query"))
 _UNABLE = tuple(f"t3.unable.{r}.total" for r in ("not_held", "must_create", "unclear"))
@@ -93,7 +94,7 @@ _GB_ENTRIES: tuple[_Entry, ...] = (
     _Entry(r"行政许可.*决定|许可决定", (("t2.licensing.decisions",),)),
     _Entry(r"行政处罚.*决定|处罚决定", (("t2.penalty.decisions",),)),
     _Entry(r"行政强制.*决定|强制决定", (("t2.coercion.decisions",),)),
-    _Entry(r"收费", (("t2.fees.amount",),), formats=("gb2021",), units=frozenset({"万元"})),
+    _Entry(r"收费", (("t2.fees.amount",),), formats=("gb2021",), units=frozenset(AMOUNT)),
 )
 
 _LEGACY_ENTRIES: tuple[_Entry, ...] = (
@@ -108,7 +109,7 @@ _LEGACY_ENTRIES: tuple[_Entry, ...] = (
 
 def readings_for(figure: ProseFigure, fmt: ReportFormat | None) -> tuple[tuple[str, ...], ...]:
     """The table readings a prose figure may have; empty when it names no table figure."""
-    if fmt is None or figure.unit not in _COUNT_UNITS | {"万元"}:
+    if fmt is None or figure.unit not in _COUNT_UNITS | set(AMOUNT):
         return ()
     entries = _LEGACY_ENTRIES if fmt == "legacy" else _GB_ENTRIES
     for entry in entries:
