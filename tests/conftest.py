@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +52,16 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
     return attempts
+
+
+def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """`reportassist ARGS…` in a fresh process, as staff run it: without a language model unless `env` sets one."""
+    environment = {**os.environ, "COLUMNS": "160", "REPORTASSIST_LLM_URL": "", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "reportassist", *map(str, args)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=timeout,
+        check=False,
+    )

@@ -10,8 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
-from conftest import SEEDS
+from conftest import SEEDS, run_cli
 
 NO_TABLES = """示例市科学技术局2023年度政府信息公开工作年度报告
 
@@ -26,10 +25,7 @@ NO_TABLES = """示例市科学技术局2023年度政府信息公开工作年度�
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "120"}
-    return subprocess.run(
-        [sys.executable, "-m", "reportassist", *map(str, args)], capture_output=True, text=True, env=env, timeout=120
-    )
+    return run_cli(*args, timeout=120)
 
 
 def test_parse_json_gives_the_design_shape() -> None:
@@ -154,7 +150,7 @@ def test_a_defect_of_ours_exits_3_with_a_message_for_the_maintainers(tmp_path: P
     """The defect is injected by replacing a function with one that raises: the only way to make one."""
     env = {**os.environ, "REPORTASSIST_STORE": str(tmp_path / "store")}
     result = subprocess.run(
-        [sys.executable, "-c", _DEFECT, *command], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-c", _DEFECT, *command], capture_output=True, text=True, env=env, timeout=120, check=False
     )
     assert result.returncode == 3, result.stderr
     assert "内部错误" in result.stderr and "RuntimeError" in result.stderr

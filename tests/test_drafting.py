@@ -7,16 +7,14 @@ consistent in every table sum; the prose values are made up.
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT, SEEDS
+from conftest import ROOT, SEEDS, run_cli
 
 from reportassist import read_report
 from reportassist.drafting import DraftInputs, draft_chain, load_draft
@@ -31,10 +29,7 @@ PLACEHOLDER = re.compile(r"【[^】]*】")
 
 
 def run(*args: str | Path, store: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "160", "REPORTASSIST_STORE": str(store), "REPORTASSIST_LLM_URL": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "reportassist", *map(str, args)], capture_output=True, text=True, env=env, timeout=300, check=False
-    )
+    return run_cli(*args, env={"REPORTASSIST_STORE": str(store)})
 
 
 def _draft_cli(tmp_path: Path, prior: Path, year: int, figures: Path, suffix: str = ".json") -> tuple[Path, str]:
@@ -143,10 +138,11 @@ def test_a_2025_draft_from_the_sample_agencys_2024_report(tmp_path: Path) -> Non
     body = draft.body()[0]
     assert "统计期限自2025年1月1日起至2025年12月31日止" in body
     assert "示科办〔2024〕3号" not in PLACEHOLDER.sub("", body)
-    # 现行有效件数 derived across the years: last year's 19 + this year's issued − repealed
-    given = _given(SAMPLE / "figures-2025.yaml")["figures"]
-    if "t2.normative.in_force" not in given:
-        assert draft.figures["t2.normative.in_force"] == 19 + given["t2.normative.issued"] - given["t2.normative.repealed"]
+    # 现行有效件数 derived across the years when not given: last year's 19 + this year's issued − repealed
+    given = {k: v for k, v in _given(SAMPLE / "figures-2025.yaml")["figures"].items() if k != "t2.normative.in_force"}
+    derived = draft_chain().invoke(DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given)).draft
+    assert derived.figures["t2.normative.in_force"] == 19 + given["t2.normative.issued"] - given["t2.normative.repealed"]
+    assert derived.figure_origins["t2.normative.in_force"].kind == "derived"
 
 
 def test_a_2023_draft_from_a_real_2022_report(tmp_path: Path, real_dir: Path) -> None:
@@ -162,9 +158,8 @@ def test_problems_section_never_passes_as_this_years_without_a_note(tmp_path: Pa
     draft = draft_chain().invoke(DraftInputs(prior=prior, year=2025)).draft
     findings = validate(draft, prior).findings
     problems = draft.find_section("problems")
-    assert problems is not None
-    if any(f.rule == "text.repeated" for f in findings):
-        assert problems.text.startswith("【待核实：本部分沿用2024年报告的内容")
+    assert problems is not None and any(f.rule == "text.repeated" for f in findings)  # last year's words…
+    assert problems.text.startswith("【待核实：本部分沿用2024年报告的内容")  # …never without the note
 
 
 # ---------------------------------------------------------------------------------------------- without figures

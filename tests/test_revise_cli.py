@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, run_cli
 
 from reportassist import read_report
 from reportassist.drafting import DraftInputs, assemble_draft, load_draft, save_draft
@@ -20,10 +20,7 @@ SAMPLE = ROOT / "corpus" / "示例市科学技术局"
 
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "160", "REPORTASSIST_LLM_URL": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "reportassist", *map(str, args)], capture_output=True, text=True, env=env, timeout=120
-    )
+    return run_cli(*args, timeout=120)
 
 
 @pytest.fixture
