@@ -385,11 +385,17 @@ def main() -> None:
 
 @app.command()
 def serve(
-    host: Annotated[str, typer.Option("--host", help="监听的地址；默认只允许本机访问（127.0.0.1），局域网使用时如 0.0.0.0")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option("--host", help="监听的地址；默认只允许本机访问（127.0.0.1），局域网中如 0.0.0.0")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="端口")] = 7860,
     auth: Annotated[
         list[str] | None,
-        typer.Option("--auth", help="登录用户“用户名:密码”，可多次给出或以逗号分隔（也可用 REPORTASSIST_AUTH）；每人有自己的草稿"),
+        typer.Option(
+            "--auth",
+            help="登录用户“用户名:密码”，可多次给出或以逗号分隔（也可用 REPORTASSIST_AUTH）；"
+            "每人有自己的草稿",
+        ),
     ] = None,
     store: StoreOpt = None,
 ) -> None:
@@ -401,4 +407,5 @@ def serve(
     if store is not None:
         settings = settings.model_copy(update={"store": store})
     users = _guard(lambda: parse_users(auth or ([settings.auth] if settings.auth else [])))
-    _guard(lambda: serve_app(settings, host=host, port=port, users=users), doing="启动网页版")
+    model = _chat_model() if settings.llm_url else None
+    _guard(lambda: serve_app(settings, host=host, port=port, users=users, model=model), doing="启动网页版")

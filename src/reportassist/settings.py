@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         description="openai: an OpenAI-compatible endpoint (ChatOpenAI); ollama: Ollama's own API (ChatOllama).",
     )
 
+    auth: str | None = Field(
+        default=None,
+        description="Users of the web app, USER:PASSWORD, several separated by commas; None: no login page.",
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
