@@ -15,8 +15,10 @@ from reportassist import read_report
 from reportassist.drafting import DraftInputs, assemble_draft
 from reportassist.figures import load_figures
 from reportassist.markers import find_marks
-from reportassist.model import Draft
+from reportassist.model import Draft, ReportFormat
 from reportassist.revision import Turn, revise
+from reportassist.revision.values import cell_keys
+from reportassist.schema import keys_for, label_of
 
 SAMPLE = ROOT / "corpus" / "示例市科学技术局"
 FIGURES = ROOT / "tests" / "fixtures" / "figures"
@@ -136,6 +138,16 @@ def test_a_derived_figure_is_derived_again_but_a_staff_figure_never_overwritten(
     assert again.draft.figures["t3.new.total"] == 99  # said by staff: kept, and the sum is reported
     assert again.draft.figure_origins["t3.new.total"].kind == "staff"
     assert any(f.rule == "t3.row_total" for f in again.findings)
+
+
+@pytest.mark.parametrize("fmt", ["legacy", "gb2019", "gb2021"])
+def test_every_cell_named_as_the_validator_names_it_is_that_cell(fmt: ReportFormat) -> None:
+    assert [k for k in keys_for(fmt) if cell_keys(label_of(k), fmt) != [k]] == []
+
+
+def test_a_loosely_named_cell_is_asked_about(sample: Draft) -> None:
+    turn = revise(sample, "行政诉讼的总计改为3件")  # 未经复议直接起诉 or 复议后起诉?
+    _unchanged(sample, turn)
 
 
 # ---------------------------------------------------------------------------------------------- placeholders

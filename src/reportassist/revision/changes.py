@@ -129,10 +129,11 @@ def finding_changes(before: list[Finding], after: list[Finding]) -> FindingChang
 
 
 def _identity(finding: Finding) -> tuple[str, str | None, tuple[str, ...], str]:
-    """A finding that is still there after a figure changed (its figures or the text quoted around it are
-    different) is the same finding: compared by rule, place and message without its digits."""
+    """A finding that is still there after a change (its figures, or the text quoted around it "……", are
+    different) is the same finding: compared by rule, place and message without its digits and context."""
     where = finding.location
-    return finding.rule, where.section, tuple(where.keys), re.sub(r"\d+", "#", finding.message)
+    message = re.sub(r"…[^…]*…", "…", finding.message)
+    return finding.rule, where.section, tuple(where.keys), re.sub(r"\d+", "#", message)
 
 
 def _show(value: Value | str | None) -> str:

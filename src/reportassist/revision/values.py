@@ -19,7 +19,7 @@ from reportassist.figures import read_figures_text
 from reportassist.figures.values import ValueProblem, read_number, read_value
 from reportassist.markers import Mark, find_marks
 from reportassist.model import Draft, ReportFormat, Value
-from reportassist.schema import T3_COLUMNS, T4_COLUMNS, tables_for
+from reportassist.schema import T3_COLUMNS, T4_COLUMNS, label_of, tables_for
 
 __all__ = ["VERB", "Placed", "TextFill", "cell_keys", "mark_for", "normalise", "place_values"]
 
@@ -140,7 +140,11 @@ def _fill_mark(clause: str, draft: Draft, placed: Placed) -> bool:
 def _cell(name: str, number: str, fmt: ReportFormat, placed: Placed) -> bool:
     """A table figure named as the template names it; False when `name` names no single cell."""
     keys = cell_keys(name, fmt)
-    if len(keys) != 1:
+    if len(keys) > 1:  # a cell named loosely: say which it might be, never read it as something else
+        options = "；".join(label_of(k) for k in keys[:4])
+        placed.unplaced.append(f"“{name}”可以指表格中的几个数字（{options}），请说得更具体些")
+        return True
+    if not keys:
         return False
     key = keys[0]
     spec = next(t for t in tables_for(fmt) if key in t.keys)
@@ -188,9 +192,11 @@ def cell_keys(name: str, fmt: ReportFormat) -> list[str]:
         if spec.id == "t4":
             found += _t4_keys(name)
             continue
+        if spec.id in ("t2", "t3") and re.search("复议|诉讼", name):
+            continue  # 表四's words: no row of 表二 or 表三
         rows = [(row, m) for row in spec.rows if (m := re.search(_ROW_WORDS.get(row.keys[0], row.pattern), name))]
-        if len(rows) > 1:  # "上年结转的总计": 总计 is the column, not the （七）总计 row
-            rows = [(row, m) for row, m in rows if m.group(0) not in ("总计", "合计")]
+        if len(rows) > 1:  # "上年结转的总计", "“其他”列": a column's name, not the （七）总计 or 3.其他 row
+            rows = [(row, m) for row, m in rows if not _names_a_column(name, m)]
         for row, row_match in rows:
             rest = name[: row_match.start()] + " " + name[row_match.end() :]
             columns = [k for k in row.keys if _names_column(rest, k.rsplit(".", 1)[1], spec.id)]
@@ -203,6 +209,13 @@ def cell_keys(name: str, fmt: ReportFormat) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _names_a_column(name: str, row_match: re.Match[str]) -> bool:
+    """A row's word that is also a column's (总计, 合计, 其他) names the column unless "行" follows it."""
+    if row_match.group(0) not in ("总计", "合计", "其他"):
+        return False
+    return not name[row_match.end() :].lstrip("”\"’ ").startswith("行")
+
+
 def _names_column(text: str, column: str, table: str) -> bool:
     if table == "t3":
         label = dict(T3_COLUMNS)[column]
@@ -211,20 +224,14 @@ def _names_column(text: str, column: str, table: str) -> bool:
 
 
 def _t4_keys(name: str) -> list[str]:
-    groups = []
-    for group, words in _T4_GROUP_WORDS:
-        if any(word in name for word in words):
-            groups.append(group)
-            break
+    groups = next(([group] for group, words in _T4_GROUP_WORDS if any(word in name for word in words)), [])
     if not groups and "诉讼" in name:
-        return []  # 行政诉讼 alone: 未经复议直接起诉 or 复议后起诉, staff must say which
-    if not groups:
-        return []
+        groups = ["suit_direct", "suit_after"]  # 行政诉讼 alone: staff are asked which
     columns = [c for c, _ in T4_COLUMNS if c != "total" and _names_column(name, c, "t4")]
     if "其他结果" in name:
         columns.append("other")
     column = columns[0] if len(columns) == 1 else "total" if not columns else None
-    return [f"t4.{groups[0]}.{column}"] if column else []
+    return [f"t4.{group}.{column}" for group in groups] if column else []
 
 
 
