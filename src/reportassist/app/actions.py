@@ -14,7 +14,6 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,12 +25,12 @@ from reportassist.drafting import DraftInputs, draft_chain
 from reportassist.errors import InputError
 from reportassist.exporters import FORMATS, export, to_markdown
 from reportassist.figures import FigureInput, load_figures, read_figures_text
+from reportassist.figures.values import ValueProblem, read_value
 from reportassist.model import Draft, Report, Value
 from reportassist.parsing import read_report
 from reportassist.readers import readable_suffixes
 from reportassist.revision import remake, revise
-from reportassist.revision.values import cell_keys
-from reportassist.schema import FORMAT_NAMES, label_of, name_of
+from reportassist.schema import FORMAT_NAMES, label_of, tables_for
 from reportassist.settings import Settings
 from reportassist.validation import validate
 
@@ -40,7 +39,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Services",
-    "staff_message",
     "add_from_corpus",
     "chat",
     "draft_at",
@@ -49,6 +47,7 @@ __all__ = [
     "make_draft",
     "restore",
     "set_figures",
+    "staff_message",
     "upload_reports",
 ]
 
@@ -282,9 +281,8 @@ def chat(services: Services, workspace: Workspace, message: str) -> str:
 def edit_figure(workspace: Workspace, key: str, said: str) -> str:
     """A figure changed in the table, as a chat turn that names the cell the way the template does."""
     draft = _draft_of(workspace)
-    value = _number(said, key)
-    phrase = _cell_phrase(key, draft)
-    turn = revise(draft, f"{phrase}改为{value}")
+    value = _number(said, key, draft)
+    turn = revise(draft, f"{label_of(key)}改为{value}")
     if turn.draft.figures.get(key) != value:
         raise InputError(f"没能把{label_of(key)}改为 {said}：{turn.reply.splitlines()[0]}")
     workspace.draft = turn.draft
@@ -293,29 +291,17 @@ def edit_figure(workspace: Workspace, key: str, said: str) -> str:
     return turn.reply
 
 
-def _number(said: str, key: str) -> Value:
-    text = said.strip().replace(",", "").replace("，", "")
-    if not text:
-        raise InputError(f"{label_of(key)}不能留空：请填写数字（确实没有的填 0）。")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise InputError(f"“{said}”不是数字：{label_of(key)}请填写数字。") from None
-    return int(number) if number == number.to_integral_value() and "." not in text else number
-
-
-def _cell_phrase(key: str, draft: Draft) -> str:
-    """How to name `key` in a message so the chat finds that one cell: the template's own words, or, where
-    those also name another cell (表三's “其他” column), the column's full name."""
+def _number(said: str, key: str, draft: Draft) -> Value:
+    """The value typed into the table, read by the same rules as a figures file."""
     assert draft.meta.format is not None
-    name = name_of(key)
-    phrases = [label_of(key)]
-    if name.table == "表三":
-        phrases.append(f"表三“{name.row}”行“{name.column}法人或其他组织”列")
-    found = next((p for p in phrases if cell_keys(p, draft.meta.format) == [key]), None)
-    if found is None:
-        raise InputError(f"{label_of(key)}无法在表中修改，请在对话中说明要改的数字。")
-    return found
+    spec = next(t for t in tables_for(draft.meta.format) if key in t.keys)
+    try:
+        value = read_value(said, amount=key in spec.amount_keys, signed=key in spec.signed_keys)
+    except ValueProblem as problem:
+        raise InputError(f"{label_of(key)}：{problem.reason}，请填写数字。") from None
+    if value is None:
+        raise InputError(f"{label_of(key)}不能留空：请填写数字（确实没有的填 0）。")
+    return value
 
 
 def restore(workspace: Workspace, number: int) -> str:
