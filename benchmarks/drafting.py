@@ -27,7 +27,11 @@ FIGURES = ROOT / "tests" / "fixtures" / "figures"
 CASES = (
     (ROOT / "corpus" / "seeds" / "quanzhou-kjj-2018.txt", 2019, FIGURES / "quanzhou-2019.yaml"),
     (ROOT / "corpus" / "seeds" / "panzhihua-kjj-2018.txt", 2019, FIGURES / "panzhihua-2019.yaml"),
-    (ROOT / "corpus" / "示例市科学技术局" / "2024.md", 2025, ROOT / "corpus" / "示例市科学技术局" / "figures-2025.yaml"),
+    (
+        ROOT / "corpus" / "示例市科学技术局" / "2024.md",
+        2025,
+        ROOT / "corpus" / "示例市科学技术局" / "figures-2025.yaml",
+    ),
     (ROOT.parent / "shared" / "real" / "pingtan-2022.txt", 2023, FIGURES / "pingtan-2023.yaml"),
 )
 
@@ -45,9 +49,21 @@ def main(argv: list[str] | None = None) -> int:
     from reportassist.figures import load_figures
 
     console = Console()
-    console.print(f"machine: {os.cpu_count()} CPU cores; Python {sys.version.split()[0]}; load average {os.getloadavg()}")
-    table = Table(title=f"drafting without a language model: {args.rounds} rounds after one warm-up", title_justify="left")
-    for column in ("prior report", "year", "read prior (ms)", "draft median (ms)", "draft slowest (ms)", "CLI end to end (s, median of 3)"):
+    console.print(
+        f"machine: {os.cpu_count()} CPU cores; Python {sys.version.split()[0]}; load average {os.getloadavg()}"
+    )
+    table = Table(
+        title=f"drafting without a language model: {args.rounds} rounds after one warm-up",
+        title_justify="left",
+    )
+    for column in (
+        "prior report",
+        "year",
+        "read prior (ms)",
+        "draft median (ms)",
+        "draft slowest (ms)",
+        "CLI end to end (s, median of 3)",
+    ):
         table.add_column(column, justify="right" if column != "prior report" else "left")
     chain = draft_chain()
     for prior_path, year, figures_path in CASES:
@@ -58,7 +74,9 @@ def main(argv: list[str] | None = None) -> int:
         prior = read_report(prior_path)
         read_ms = (time.perf_counter() - started) * 1000
         given = load_figures(figures_path, year)
-        inputs = DraftInputs(prior=prior, year=year, figures=given.figures, prose=given.prose, figures_source=figures_path.name)
+        inputs = DraftInputs(
+            prior=prior, year=year, figures=given.figures, prose=given.prose, figures_source=figures_path.name
+        )
         chain.invoke(inputs)
         times = []
         for _ in range(args.rounds):

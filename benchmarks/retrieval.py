@@ -181,7 +181,9 @@ def evaluate_baseline(root: Path, files: list[Path], queries: list[Query]) -> tu
     by_id = {w.id: w for w in windows}
     ranks: dict[str, int | None] = {}
     for query in queries:
-        found = vectors.similarity_search_with_score(query.text, k=EVAL_K, filter=query.chunk_filter().chroma_where())
+        found = vectors.similarity_search_with_score(
+            query.text, k=EVAL_K, filter=query.chunk_filter().chroma_where()
+        )
         ranks[query.id] = next(
             (i for i, (doc, _) in enumerate(found, start=1) if query.id in by_id[doc.id or ""].relevant_to),
             None,

@@ -45,7 +45,12 @@ def main(argv: list[str] | None = None) -> int:
 
     given = load_figures(SAMPLE / "figures-2025.yaml", 2025)
     draft = assemble_draft(
-        DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given.figures, figures_source="figures-2025.yaml")
+        DraftInputs(
+            prior=read_report(SAMPLE / "2024.md"),
+            year=2025,
+            figures=given.figures,
+            figures_source="figures-2025.yaml",
+        )
     )
     print("一次对话修改（进程内，不用模型），毫秒：")
     for message in MESSAGES:
@@ -76,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
             times = []
             for _ in range(3):
                 started = time.perf_counter()
-                subprocess.run([sys.executable, "-m", "reportassist", *command], env=env, capture_output=True, check=True)
+                subprocess.run(
+                    [sys.executable, "-m", "reportassist", *command], env=env, capture_output=True, check=True
+                )
                 times.append(time.perf_counter() - started)
                 save_draft(draft, path)
             print(f"  中位数 {statistics.median(times):5.2f}　{label}")

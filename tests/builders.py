@@ -116,7 +116,10 @@ _T3_HEAD = [
 ]
 _T3_OTHER = {
     "gb2021": [
-        ("other.no_correction", "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        (
+            "other.no_correction",
+            "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        ),
         ("other.no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
         ("other.other", "3.其他"),
     ],
@@ -128,7 +131,13 @@ T3_ROWS = {fmt: _T3_HEAD + _T3_OTHER[fmt] + _T3_TAIL for fmt in ("gb2019", "gb20
 DISPOSAL = {fmt: [rid for rid, _ in T3_ROWS[fmt][2:-2]] for fmt in T3_ROWS}
 
 T4_GROUPS = [("review", "行政复议"), ("suit_direct", "未经复议直接起诉"), ("suit_after", "复议后起诉")]
-T4_COLUMNS = [("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结"), ("total", "总计")]
+T4_COLUMNS = [
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
+]
 T4_KEYS = [f"t4.{g}.{c}" for g, _ in T4_GROUPS for c, _ in T4_COLUMNS]
 
 # The legacy 附表 as seed 003 prints it: key, label as written, unit.
@@ -189,12 +198,19 @@ def sums(fmt: str) -> list[Sum]:
         parts = tuple(f"legacy.replies.{p}" for p in ("granted", "partial", "denied", "other"))
         return [Sum("legacy.replies_total", parts, ("legacy.replies.total",))]
     out = [
-        Sum("t3.row_total", tuple(f"t3.{rid}.{c}" for c in T3_PARTS), (f"t3.{rid}.total",)) for rid, _ in T3_ROWS[fmt]
+        Sum("t3.row_total", tuple(f"t3.{rid}.{c}" for c in T3_PARTS), (f"t3.{rid}.total",))
+        for rid, _ in T3_ROWS[fmt]
     ]
     for col, _ in T3_COLUMNS:
-        out.append(Sum("t3.handled_total", tuple(f"t3.{rid}.{col}" for rid in DISPOSAL[fmt]), (f"t3.handled.{col}",)))
         out.append(
-            Sum("t3.balance", (f"t3.new.{col}", f"t3.carried_in.{col}"), (f"t3.handled.{col}", f"t3.carried_out.{col}"))
+            Sum("t3.handled_total", tuple(f"t3.{rid}.{col}" for rid in DISPOSAL[fmt]), (f"t3.handled.{col}",))
+        )
+        out.append(
+            Sum(
+                "t3.balance",
+                (f"t3.new.{col}", f"t3.carried_in.{col}"),
+                (f"t3.handled.{col}", f"t3.carried_out.{col}"),
+            )
         )
     for group, _ in T4_GROUPS:
         parts = tuple(f"t4.{group}.{c}" for c, _ in T4_COLUMNS[:-1])
@@ -324,7 +340,9 @@ def next_year_figures(prior: Figures, seed: int) -> Figures:
         before = prior[f"t2.{row}.in_force"]
         f[f"t2.{row}.repealed"] = min(f[f"t2.{row}.repealed"], before)  # only what was in force can go
         if row == "regulations":  # stay single digits (see _t2_figures)
-            f["t2.regulations.issued"] = min(f["t2.regulations.issued"], 9 - before + f["t2.regulations.repealed"])
+            f["t2.regulations.issued"] = min(
+                f["t2.regulations.issued"], 9 - before + f["t2.regulations.repealed"]
+            )
         f[f"t2.{row}.in_force"] = before + f[f"t2.{row}.issued"] - f[f"t2.{row}.repealed"]
     for group, _ in T4_GROUPS:
         short = prior[f"t4.{group}.pending"] - f[f"t4.{group}.total"]
@@ -352,13 +370,19 @@ def prose_statements(fmt: str, figures: Figures, *, received: str = "new") -> li
     alone ("new") or 新收 + 上年结转 ("new+carried_in"), as staff write either."""
     if fmt == "legacy":
         return [
-            Statement("本年度主动公开政府信息{}条", figures["legacy.active.total"], (("legacy.active.total",),)),
+            Statement(
+                "本年度主动公开政府信息{}条", figures["legacy.active.total"], (("legacy.active.total",),)
+            ),
             Statement(
                 "历年累计主动公开政府信息{}条",
                 figures[f"legacy.active.total{CUMULATIVE}"],
                 ((f"legacy.active.total{CUMULATIVE}",),),
             ),
-            Statement("本年度共收到政府信息公开申请{}件", figures["legacy.requests.total"], (("legacy.requests.total",),)),
+            Statement(
+                "本年度共收到政府信息公开申请{}件",
+                figures["legacy.requests.total"],
+                (("legacy.requests.total",),),
+            ),
         ]
     new, carried_in = figures["t3.new.total"], figures["t3.carried_in.total"]
     out = [
@@ -372,8 +396,12 @@ def prose_statements(fmt: str, figures: Figures, *, received: str = "new") -> li
     ]
     if fmt == "gb2021":
         out += [
-            Statement("本年度制发行政规范性文件{}件", figures["t2.normative.issued"], (("t2.normative.issued",),)),
-            Statement("现行有效行政规范性文件{}件", figures["t2.normative.in_force"], (("t2.normative.in_force",),)),
+            Statement(
+                "本年度制发行政规范性文件{}件", figures["t2.normative.issued"], (("t2.normative.issued",),)
+            ),
+            Statement(
+                "现行有效行政规范性文件{}件", figures["t2.normative.in_force"], (("t2.normative.in_force",),)
+            ),
         ]
     return out
 
@@ -403,17 +431,23 @@ def _sections(fmt: str, year: int, statements: list[Statement]) -> tuple[list[st
             )
         ]
         return preamble, [
-            _Section("一、主动公开政府信息情况", [
-                f"{year}年，示例局通过门户网站和公开查阅点主动公开虚构的示例科技项目信息。" + _sentence(statements, 0, 2)
-            ]),
-            _Section("二、依申请公开政府信息和不予公开政府信息情况", [
-                _sentence(statements, 2, 3) + "示例局按规定时限作出答复，具体情况见附表。"
-            ]),
+            _Section(
+                "一、主动公开政府信息情况",
+                [
+                    f"{year}年，示例局通过门户网站和公开查阅点主动公开虚构的示例科技项目信息。"
+                    + _sentence(statements, 0, 2)
+                ],
+            ),
+            _Section(
+                "二、依申请公开政府信息和不予公开政府信息情况",
+                [_sentence(statements, 2, 3) + "示例局按规定时限作出答复，具体情况见附表。"],
+            ),
             _Section("三、政府信息公开的收费及减免情况", ["本年度未收取政府信息公开相关费用，无减免情况。"]),
             _Section("四、因政府信息公开申请行政复议、提起行政诉讼的情况", ["相关情况见附表。"]),
-            _Section("五、政府信息公开工作存在的主要问题及改进情况", [
-                "虚构的示例局在公开栏目的更新及时性方面仍有不足，下一步将明确专人负责，定期检查示例栏目。"
-            ]),
+            _Section(
+                "五、政府信息公开工作存在的主要问题及改进情况",
+                ["虚构的示例局在公开栏目的更新及时性方面仍有不足，下一步将明确专人负责，定期检查示例栏目。"],
+            ),
             _Section("六、其他需要报告的事项", ["无其他需要报告的事项。"]),
             _Section("附表", [], table="legacy"),
         ]
@@ -428,16 +462,30 @@ def _sections(fmt: str, year: int, statements: list[Statement]) -> tuple[list[st
         active.insert(0, _sentence(statements, 3, 5))
     other = "本年度未收取信息处理费。" if fmt == "gb2021" else "无其他需要报告的事项。"
     return preamble, [
-        _Section("一、总体情况", [
-            f"{year}年，示例局围绕虚构的示例科技工作推进政务公开。",
-            "依申请公开方面，" + _sentence(statements, 0, 3),
-        ]),
+        _Section(
+            "一、总体情况",
+            [
+                f"{year}年，示例局围绕虚构的示例科技工作推进政务公开。",
+                "依申请公开方面，" + _sentence(statements, 0, 3),
+            ],
+        ),
         _Section("二、主动公开政府信息情况", active, table="t2"),
-        _Section("三、收到和处理政府信息公开申请情况", ["示例局收到和处理政府信息公开申请的情况见下表。"], table="t3"),
-        _Section("四、政府信息公开行政复议、行政诉讼情况", ["示例局政府信息公开行政复议、行政诉讼情况见下表。"], table="t4"),
-        _Section("五、存在的主要问题及改进情况", [
-            "虚构的示例局在政策解读形式方面仍较单一，下一步将丰富图解等解读形式，定期检查示例栏目更新情况。"
-        ]),
+        _Section(
+            "三、收到和处理政府信息公开申请情况",
+            ["示例局收到和处理政府信息公开申请的情况见下表。"],
+            table="t3",
+        ),
+        _Section(
+            "四、政府信息公开行政复议、行政诉讼情况",
+            ["示例局政府信息公开行政复议、行政诉讼情况见下表。"],
+            table="t4",
+        ),
+        _Section(
+            "五、存在的主要问题及改进情况",
+            [
+                "虚构的示例局在政策解读形式方面仍较单一，下一步将丰富图解等解读形式，定期检查示例栏目更新情况。"
+            ],
+        ),
         _Section("六、其他需要报告的事项", [other]),
     ]
 
@@ -547,7 +595,9 @@ def _simple_tables(fmt: str, table: str, figures: Figures, merged_labels: bool) 
         return [[head, columns * 3, [_cell(figures.get(k)) for k in T4_KEYS]]]
     header = [["申请人情况", "自然人", "法人或其他组织", "", "", "", "", "总计"],
               ["", "", *[label for _, label in T3_COLUMNS[1:-1]], ""]]  # fmt: skip
-    rows = [[label] + [_cell(figures.get(f"t3.{rid}.{c}")) for c, _ in T3_COLUMNS] for rid, label in T3_ROWS[fmt]]
+    rows = [
+        [label] + [_cell(figures.get(f"t3.{rid}.{c}")) for c, _ in T3_COLUMNS] for rid, label in T3_ROWS[fmt]
+    ]
     return [header + rows]
 
 
@@ -604,7 +654,9 @@ def render(
     return _text(spec, year, figures, preamble, sections, merged_labels).encode("utf-8")
 
 
-def write_report(directory: Path, layout: str, figures: Figures, name: str = "report", **kwargs: object) -> Path:
+def write_report(
+    directory: Path, layout: str, figures: Figures, name: str = "report", **kwargs: object
+) -> Path:
     path = directory / f"{name}{LAYOUTS[layout].suffix}"
     path.write_bytes(render(layout, figures, **kwargs))  # type: ignore[arg-type]
     return path
@@ -614,7 +666,12 @@ def write_report(directory: Path, layout: str, figures: Figures, name: str = "re
 
 
 def _text(
-    spec: Layout, year: int, figures: Figures, preamble: list[str], sections: list[_Section], merged_labels: bool
+    spec: Layout,
+    year: int,
+    figures: Figures,
+    preamble: list[str],
+    sections: list[_Section],
+    merged_labels: bool,
 ) -> str:
     markdown = spec.suffix == ".md"
     lines = [f"# {_title(year)}" if markdown else _title(year), ""]
@@ -645,7 +702,9 @@ def _pipe_table(rows: list[list[str]]) -> list[str]:
 # Text copied from a web page: one long line, table cells run together.
 
 
-def _run_together(fmt: str, year: int, figures: Figures, preamble: list[str], sections: list[_Section]) -> str:
+def _run_together(
+    fmt: str, year: int, figures: Figures, preamble: list[str], sections: list[_Section]
+) -> str:
     """Like `shared/real/*.txt`: every row's label immediately followed by its digits."""
     pieces = list(preamble)
     for section in sections:
@@ -658,9 +717,14 @@ def _run_together(fmt: str, year: int, figures: Figures, preamble: list[str], se
                     pieces.append(label + "".join(_cell(figures.get(f"t2.{row}.{c}")) for c, _ in cols))
         elif section.table == "t3":
             pieces.append("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
-            pieces.append("申请人情况自然人法人或其他组织总计" + "".join(label for _, label in T3_COLUMNS[1:-1]))
+            pieces.append(
+                "申请人情况自然人法人或其他组织总计" + "".join(label for _, label in T3_COLUMNS[1:-1])
+            )
             for rid, label in T3_ROWS[fmt]:
-                pieces.append(label.replace(" ", "") + "".join(_cell(figures.get(f"t3.{rid}.{c}")) for c, _ in T3_COLUMNS))
+                pieces.append(
+                    label.replace(" ", "")
+                    + "".join(_cell(figures.get(f"t3.{rid}.{c}")) for c, _ in T3_COLUMNS)
+                )
         elif section.table == "t4":
             columns = "".join(label for _, label in T4_COLUMNS)
             pieces.append(f"行政复议行政诉讼{columns}未经复议直接起诉复议后起诉{columns}{columns}")
@@ -684,11 +748,16 @@ def _docx(fmt: str, year: int, figures: Figures, statements: list[Statement]) ->
     values |= {_slot(f"s{i}"): str(s.value) for i, s in enumerate(statements)}
     template = _docx_template(fmt, year, tuple(s.text for s in statements))
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(template)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(template)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for entry in source.infolist():
             data = source.read(entry)
             if entry.filename == "word/document.xml":
-                xml = re.sub(r"\[\[[^\]]+\]\]", lambda m: html.escape(values[m.group(0)]), data.decode("utf-8"))
+                xml = re.sub(
+                    r"\[\[[^\]]+\]\]", lambda m: html.escape(values[m.group(0)]), data.decode("utf-8")
+                )
                 data = xml.encode("utf-8")
             target.writestr(entry, data)
     return out.getvalue()
@@ -799,9 +868,13 @@ _PDF_WIDTH = 17 * cm  # between the margins of an A4 page, for text and tables
 @functools.cache
 def _pdf_styles() -> dict[str, ParagraphStyle]:
     pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
-    base = ParagraphStyle("body", fontName=PDF_FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24)
+    base = ParagraphStyle(
+        "body", fontName=PDF_FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24
+    )
     return {
-        "title": ParagraphStyle("title", base, fontSize=16, leading=26, alignment=1, firstLineIndent=0, spaceAfter=8),
+        "title": ParagraphStyle(
+            "title", base, fontSize=16, leading=26, alignment=1, firstLineIndent=0, spaceAfter=8
+        ),
         "heading": ParagraphStyle("heading", base, fontSize=14, leading=24, firstLineIndent=0, spaceBefore=6),
         "body": base,
         "cell": ParagraphStyle("cell", base, fontSize=8, leading=10, firstLineIndent=0),
@@ -849,7 +922,11 @@ def _pdf_table(grid: list[list[str]], widths: list[float]) -> PdfTable:
         ("LEFTPADDING", (0, 0), (-1, -1), 2),
         ("RIGHTPADDING", (0, 0), (-1, -1), 2),
     ]
-    commands += [("SPAN", (c, r), (right, bottom)) for r, c, bottom, right, _ in _spans(grid) if (bottom, right) != (r, c)]
+    commands += [
+        ("SPAN", (c, r), (right, bottom))
+        for r, c, bottom, right, _ in _spans(grid)
+        if (bottom, right) != (r, c)
+    ]
     table = PdfTable(data, colWidths=widths, spaceBefore=4, spaceAfter=8)
     table.setStyle(TableStyle(commands))
     return table

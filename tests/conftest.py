@@ -54,7 +54,9 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return attempts
 
 
-def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: object, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """`reportassist ARGS…` in a fresh process, as staff run it: without a language model unless `env` sets one."""
     environment = {**os.environ, "COLUMNS": "160", "REPORTASSIST_LLM_URL": "", **(env or {})}
     return subprocess.run(

@@ -37,7 +37,7 @@ if not CHROMIUM.exists():
         allow_module_level=True,
     )
 sync_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect, sync_playwright
 
 SAMPLE = ROOT / "corpus" / "示例市科学技术局"
 FIGURES = (SAMPLE / "figures-2025.yaml").read_text(encoding="utf-8")

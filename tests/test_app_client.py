@@ -22,8 +22,8 @@ from reportassist import read_report
 from reportassist.figures import load_figures
 
 gradio_client = pytest.importorskip("gradio_client")
-from gradio_client import Client, handle_file  # noqa: E402
-from gradio_client.exceptions import AuthenticationError  # noqa: E402
+from gradio_client import Client, handle_file
+from gradio_client.exceptions import AuthenticationError
 
 SAMPLE = ROOT / "corpus" / "示例市科学技术局"
 FIGURES = (SAMPLE / "figures-2025.yaml").read_text(encoding="utf-8")

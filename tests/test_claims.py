@@ -61,10 +61,14 @@ def test_a_false_statement_is_found_in_a_published_report(tmp_path: Path, senten
 def test_all_closed_is_false_while_a_suit_is_pending(tmp_path: Path) -> None:
     report = read_report(SAMPLE / "2022.md")
     assert (report.figures["t4.suit_direct.pending"] or 0) > 0
-    changed = _with_sentence(tmp_path, SAMPLE / "2022.md", "## 一、总体情况\n\n", "本年度行政诉讼案件均已审结。")
+    changed = _with_sentence(
+        tmp_path, SAMPLE / "2022.md", "## 一、总体情况\n\n", "本年度行政诉讼案件均已审结。"
+    )
     assert any("均已审结" in m for m in _claims(changed))
     # the same words about 复议 alone say nothing of the pending suit
-    reviews = _with_sentence(tmp_path, SAMPLE / "2022.md", "## 一、总体情况\n\n", "本年度行政复议案件均已审结。")
+    reviews = _with_sentence(
+        tmp_path, SAMPLE / "2022.md", "## 一、总体情况\n\n", "本年度行政复议案件均已审结。"
+    )
     assert _claims(reviews) == []
 
 
@@ -73,7 +77,13 @@ def test_all_closed_is_false_while_a_suit_is_pending(tmp_path: Path) -> None:
 
 def _draft(prior: Path, year: int, figures: Path) -> Draft:
     given = load_figures(figures, year)
-    inputs = DraftInputs(prior=read_report(prior), year=year, figures=given.figures, prose=given.prose, figures_source=figures.name)
+    inputs = DraftInputs(
+        prior=read_report(prior),
+        year=year,
+        figures=given.figures,
+        prose=given.prose,
+        figures_source=figures.name,
+    )
     return assemble_draft(inputs)
 
 
@@ -104,7 +114,9 @@ def test_a_pending_suit_makes_all_closed_say_so_in_the_draft_and_in_the_chat() -
 def test_the_sample_agency_drafted_year_by_year_says_nothing_its_tables_contradict(year: int) -> None:
     actual = read_report(SAMPLE / f"{year}.md")
     given = {k: v for k, v in actual.figures.items() if v is not None}
-    inputs = DraftInputs(prior=read_report(SAMPLE / f"{year - 1}.md"), year=year, figures=given, figures_source=f"{year}.md")
+    inputs = DraftInputs(
+        prior=read_report(SAMPLE / f"{year - 1}.md"), year=year, figures=given, figures_source=f"{year}.md"
+    )
     draft = assemble_draft(inputs)
     assert _claims(draft) == []
 
@@ -121,7 +133,9 @@ def test_the_sample_agency_drafted_year_by_year_says_nothing_its_tables_contradi
 def test_drafts_carry_the_official_headings(prior: Path, year: int, figures: Path) -> None:
     draft = _draft(prior, year, figures)
     headings = [s.heading for s in draft.sections if s.canonical != "preamble"]
-    assert headings == [SECTIONS[c] for c in ("overview", "active", "requests", "review", "problems", "other")]
+    assert headings == [
+        SECTIONS[c] for c in ("overview", "active", "requests", "review", "problems", "other")
+    ]
     overview = draft.find_section("overview")
     assert overview is not None
     for index, child in enumerate(overview.children):
@@ -134,14 +148,22 @@ def test_drafts_carry_the_official_headings(prior: Path, year: int, figures: Pat
 def _rolled(text: str, tables: dict[str, int], prior_tables: dict[str, int]) -> tuple[str, list]:
     from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
 
-    values = ProseValues(by_label={}, tables=tables, prior_tables=prior_tables, fmt="gb2021", prior_fmt="gb2021", source="示例")
-    rolled = roll_text(text, RollContext(prior_year=2024, year=2025, values=values), "三、收到和处理政府信息公开申请情况")
+    values = ProseValues(
+        by_label={}, tables=tables, prior_tables=prior_tables, fmt="gb2021", prior_fmt="gb2021", source="示例"
+    )
+    rolled = roll_text(
+        text, RollContext(prior_year=2024, year=2025, values=values), "三、收到和处理政府信息公开申请情况"
+    )
     return rolled.text, rolled.figures
 
 
 @pytest.mark.parametrize(
     ("new", "expected"),
-    [(80, "新收政府信息公开申请80件，同比减少20%"), (130, "新收政府信息公开申请130件，同比增长30%"), (125, "同比增长25%")],
+    [
+        (80, "新收政府信息公开申请80件，同比减少20%"),
+        (130, "新收政府信息公开申请130件，同比增长30%"),
+        (125, "同比增长25%"),
+    ],
 )
 def test_a_year_on_year_change_is_computed_and_its_verb_follows(new: int, expected: str) -> None:
     text, figures = _rolled(
@@ -163,8 +185,13 @@ def test_a_completion_rate_is_computed_from_the_table() -> None:
 
 def test_a_list_of_applicant_types_is_written_from_the_table_when_a_part_is_unknown() -> None:
     given = load_figures(SAMPLE / "figures-2025.yaml", 2025)
-    draft = assemble_draft(DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given.figures))
+    draft = assemble_draft(
+        DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given.figures)
+    )
     requests = draft.find_section("requests")
     assert requests is not None
-    assert "其中自然人18件、商业企业20件、科研机构11件、社会公益组织28件、法律服务机构1件、其他53件" in requests.text
+    assert (
+        "其中自然人18件、商业企业20件、科研机构11件、社会公益组织28件、法律服务机构1件、其他53件"
+        in requests.text
+    )
     assert "其他组织申请【待填" not in requests.text

@@ -146,11 +146,18 @@ cli.main()
 
 
 @pytest.mark.parametrize("command", [["parse", str(SEEDS / "quanzhou-kjj-2018.txt")], ["ingest", str(SEEDS)]])
-def test_a_defect_of_ours_exits_3_with_a_message_for_the_maintainers(tmp_path: Path, command: list[str]) -> None:
+def test_a_defect_of_ours_exits_3_with_a_message_for_the_maintainers(
+    tmp_path: Path, command: list[str]
+) -> None:
     """The defect is injected by replacing a function with one that raises: the only way to make one."""
     env = {**os.environ, "REPORTASSIST_STORE": str(tmp_path / "store")}
     result = subprocess.run(
-        [sys.executable, "-c", _DEFECT, *command], capture_output=True, text=True, env=env, timeout=120, check=False
+        [sys.executable, "-c", _DEFECT, *command],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 3, result.stderr
     assert "内部错误" in result.stderr and "RuntimeError" in result.stderr

@@ -42,7 +42,10 @@ def _prior(year: int) -> Report | None:
 
 
 def test_the_corpus_holds_exactly_the_seven_years_and_next_years_figures() -> None:
-    assert sorted(p.name for p in CORPUS.iterdir()) == [*(f"{year}.md" for year in YEARS), "figures-2025.yaml"]
+    assert sorted(p.name for p in CORPUS.iterdir()) == [
+        *(f"{year}.md" for year in YEARS),
+        "figures-2025.yaml",
+    ]
 
 
 @pytest.mark.parametrize("year", YEARS)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SEEDS, free_port
+from conftest import ROOT, SEEDS, free_port, run_cli
 from langchain_core.documents import Document
 
 from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_store
@@ -23,7 +23,12 @@ from reportassist.corpus.store import open_chroma
 from reportassist.errors import InputError
 
 FIXTURES = ROOT / "tests" / "fixtures"
-REPORTS = [SEEDS / "panzhihua-kjj-2018.txt", SEEDS / "quanzhou-kjj-2018.txt", FIXTURES / "gb2021-2022.md", FIXTURES / "gb2021-2023.md"]
+REPORTS = [
+    SEEDS / "panzhihua-kjj-2018.txt",
+    SEEDS / "quanzhou-kjj-2018.txt",
+    FIXTURES / "gb2021-2022.md",
+    FIXTURES / "gb2021-2023.md",
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +50,7 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
         try:
             open_chroma(data, server).heartbeat()
             break
-        except Exception:  # not up yet
+        except Exception:  # noqa: BLE001 - whatever the client raises while the server is not up yet
             if time.monotonic() > deadline or process.poll() is not None:
                 process.kill()
                 pytest.fail("chroma run did not start")
@@ -55,7 +60,9 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaSe
     process.wait(timeout=30)
 
 
-def _store(root: Path, server: ChromaServer | None = None, embedding: str = "use-multilingual") -> CorpusStore:
+def _store(
+    root: Path, server: ChromaServer | None = None, embedding: str = "use-multilingual"
+) -> CorpusStore:
     return open_store(root, server, embedding)
 
 
@@ -187,7 +194,9 @@ def test_stores_sharing_a_server_keep_apart(tmp_path: Path, chroma_server: Chrom
     assert _indexed(tmp_path / "first", chroma_server) == _passages_of(reopened)
 
 
-def test_embedded_store_and_chroma_server_give_the_same_results(tmp_path: Path, chroma_server: ChromaServer) -> None:
+def test_embedded_store_and_chroma_server_give_the_same_results(
+    tmp_path: Path, chroma_server: ChromaServer
+) -> None:
     embedded = _store(tmp_path / "embedded")
     served = _store(tmp_path / "served", chroma_server)
     embedded.ingest(REPORTS)
@@ -205,7 +214,9 @@ def test_store_refuses_another_embedding(tmp_path: Path) -> None:
         _store(tmp_path / "store", embedding="use-multilingual")
 
 
-def test_nothing_is_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_only: list[object]) -> None:
+def test_nothing_is_downloaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_only: list[object]
+) -> None:
     """No model cache appears and no connection leaves the machine, from ingest to search."""
     home = tmp_path / "home"
     home.mkdir()
@@ -221,10 +232,9 @@ def test_nothing_is_downloaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, 
 
 
 def test_cli_ingest_and_search(tmp_path: Path) -> None:
-    env = {**os.environ, "REPORTASSIST_STORE": str(tmp_path / "store"), "COLUMNS": "160"}
-    run = lambda *args: subprocess.run(
-        [sys.executable, "-m", "reportassist", *args], capture_output=True, text=True, env=env, timeout=300
-    )
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_cli(*args, env={"REPORTASSIST_STORE": str(tmp_path / "store")})
+
     ingest = run("ingest", str(SEEDS), str(FIXTURES))
     assert ingest.returncode == 0, ingest.stderr
     assert "新导入 4 份" in ingest.stdout

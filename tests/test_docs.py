@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import re
 
-from reportassist import RULES, Settings
-
 from conftest import ROOT
+
+from reportassist import RULES, Settings
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_every_setting_is_documented() -> None:
-    documented = set(re.findall(r"^\| `(\w+)` \|", README, flags=re.M))
+    documented = set(re.findall(r"^\| `(\w+)` \|", README, flags=re.MULTILINE))
     assert set(Settings.model_fields) <= documented
 
 
 def test_every_rule_is_documented_with_its_severity() -> None:
-    rows = dict(re.findall(r"^\| `([\w.]+)` \| (错误|提示) \|", README, flags=re.M))
+    rows = dict(re.findall(r"^\| `([\w.]+)` \| (错误|提示) \|", README, flags=re.MULTILINE))
     for rule in RULES:
         assert rows.get(rule.id) == ("错误" if rule.severity == "error" else "提示"), rule.id
 

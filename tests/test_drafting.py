@@ -32,9 +32,22 @@ def run(*args: str | Path, store: Path) -> subprocess.CompletedProcess[str]:
     return run_cli(*args, env={"REPORTASSIST_STORE": str(store)})
 
 
-def _draft_cli(tmp_path: Path, prior: Path, year: int, figures: Path, suffix: str = ".json") -> tuple[Path, str]:
+def _draft_cli(
+    tmp_path: Path, prior: Path, year: int, figures: Path, suffix: str = ".json"
+) -> tuple[Path, str]:
     out = tmp_path / f"draft-{year}{suffix}"
-    result = run("draft", "--year", year, "--prior", prior, "--figures", figures, "--out", out, store=tmp_path / "store")
+    result = run(
+        "draft",
+        "--year",
+        year,
+        "--prior",
+        prior,
+        "--figures",
+        figures,
+        "--out",
+        out,
+        store=tmp_path / "store",
+    )
     assert result.returncode == 0, result.stderr
     return out, result.stderr
 
@@ -56,8 +69,18 @@ def test_a_2019_draft_from_each_seed(tmp_path: Path, seed: str, figures: str) ->
     draft = load_draft(out)
     prior = read_report(prior_path)
 
-    assert draft.meta.format == "gb2019" and draft.meta.year == 2019 and draft.meta.agency == prior.meta.agency
-    assert [s.canonical for s in draft.sections] == ["preamble", "overview", "active", "requests", "review", "problems", "other"]
+    assert (
+        draft.meta.format == "gb2019" and draft.meta.year == 2019 and draft.meta.agency == prior.meta.agency
+    )
+    assert [s.canonical for s in draft.sections] == [
+        "preamble",
+        "overview",
+        "active",
+        "requests",
+        "review",
+        "problems",
+        "other",
+    ]
     missing = [k for k in keys_for("gb2019") if draft.figures.get(k) is None]
     assert not missing, missing
     checked = run("validate", out, store=tmp_path / "store")
@@ -65,13 +88,19 @@ def test_a_2019_draft_from_each_seed(tmp_path: Path, seed: str, figures: str) ->
     assert "表格数字：本年数据 172 个" in stderr
 
     # Not one of the seed's 2018 prose figures is left outside a placeholder, unless this year's figures give it.
-    this_year = {Decimal(str(v)) for v in [*_given(FIGURES / figures)["figures"].values(), *draft.figures.values()] if v is not None}
+    this_year = {
+        Decimal(str(v))
+        for v in [*_given(FIGURES / figures)["figures"].values(), *draft.figures.values()]
+        if v is not None
+    }
     this_year |= {Decimal(str(f.value)) for f in draft.prose_figures}
     text = PLACEHOLDER.sub("", draft.body()[0])
     stated = {Decimal(n) for n in re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])", text)}
     for figure in prior.prose_figures:
         if figure.value not in this_year:
-            assert Decimal(str(figure.value)) not in stated, f"上年的“{figure.raw}”（{figure.clause}）仍在草稿中"
+            assert Decimal(str(figure.value)) not in stated, (
+                f"上年的“{figure.raw}”（{figure.clause}）仍在草稿中"
+            )
 
 
 def test_running_totals_are_derived_from_last_years_and_this_years(tmp_path: Path) -> None:
@@ -92,7 +121,9 @@ def test_legacy_content_moves_into_the_2019_shape(tmp_path: Path) -> None:
         "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
     ]  # fmt: skip
     overview = draft.sections[1]
-    assert any("人大代表建议" in c.heading for c in overview.children)  # the legacy report's own parts, under 一
+    assert any(
+        "人大代表建议" in c.heading for c in overview.children
+    )  # the legacy report's own parts, under 一
     other = draft.find_section("other")
     assert other is not None and "收费" in other.text  # 收费及减免 kept, under 六
     assert other.text.splitlines()[-2:][0] == "攀枝花市科学技术局"  # the closing block stays last
@@ -124,7 +155,9 @@ def _check_recent(tmp_path: Path, prior_path: Path, year: int, figures: Path) ->
         assert draft.figures[f"t3.carried_in.{column}"] == prior.figures[f"t3.carried_out.{column}"]
         assert draft.figure_origins[f"t3.carried_in.{column}"].kind == "derived"
     back = _parsed_back(draft, tmp_path)
-    assert {k: back.figures.get(k) for k in keys_for("gb2021")} == {k: draft.figures[k] for k in keys_for("gb2021")}
+    assert {k: back.figures.get(k) for k in keys_for("gb2021")} == {
+        k: draft.figures[k] for k in keys_for("gb2021")
+    }
     for key, value in given.items():
         assert draft.figures[key] == (Decimal(str(value)) if isinstance(value, float) else value), key
     result = validate(draft, prior)
@@ -139,9 +172,20 @@ def test_a_2025_draft_from_the_sample_agencys_2024_report(tmp_path: Path) -> Non
     assert "统计期限自2025年1月1日起至2025年12月31日止" in body
     assert "示科办〔2024〕3号" not in PLACEHOLDER.sub("", body)
     # 现行有效件数 derived across the years when not given: last year's 19 + this year's issued − repealed
-    given = {k: v for k, v in _given(SAMPLE / "figures-2025.yaml")["figures"].items() if k != "t2.normative.in_force"}
-    derived = draft_chain().invoke(DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given)).draft
-    assert derived.figures["t2.normative.in_force"] == 19 + given["t2.normative.issued"] - given["t2.normative.repealed"]
+    given = {
+        k: v
+        for k, v in _given(SAMPLE / "figures-2025.yaml")["figures"].items()
+        if k != "t2.normative.in_force"
+    }
+    derived = (
+        draft_chain()
+        .invoke(DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given))
+        .draft
+    )
+    assert (
+        derived.figures["t2.normative.in_force"]
+        == 19 + given["t2.normative.issued"] - given["t2.normative.repealed"]
+    )
     assert derived.figure_origins["t2.normative.in_force"].kind == "derived"
 
 
@@ -150,7 +194,9 @@ def test_a_2023_draft_from_a_real_2022_report(tmp_path: Path, real_dir: Path) ->
     assert draft.find_section("requests") is not None
     # the 2022 report's 三 was only its table copied from a web page: the draft's 三 is prose made from the figures
     requests = draft.find_section("requests")
-    assert requests is not None and "本年新收" not in requests.text and "新收政府信息公开申请" in requests.text
+    assert (
+        requests is not None and "本年新收" not in requests.text and "新收政府信息公开申请" in requests.text
+    )
 
 
 def test_problems_section_never_passes_as_this_years_without_a_note(tmp_path: Path) -> None:
@@ -170,24 +216,37 @@ def test_without_figures_every_unknown_is_a_visible_placeholder() -> None:
     result = draft_chain().invoke(DraftInputs(prior=prior, year=2025))
     draft = result.draft
     body = draft.body()[0]
-    assert "全年主动公开政府信息【待填：主动公开政府信息（上年：342条）】" not in body  # the unit stays outside…
+    assert (
+        "全年主动公开政府信息【待填：主动公开政府信息（上年：342条）】" not in body
+    )  # the unit stays outside…
     assert "全年主动公开政府信息【待填：主动公开政府信息（上年：342）】条" in body  # …as in the sentence
     kinds = {o.kind for o in draft.figure_origins.values()}
     assert kinds == {"derived", "placeholder"}
-    assert all(draft.figure_sources[k].raw == "【待填】" for k, o in draft.figure_origins.items() if o.kind == "placeholder")
-    assert not result.validation.ok and any(f.rule == "placeholder.unfilled" for f in result.validation.findings)
+    assert all(
+        draft.figure_sources[k].raw == "【待填】"
+        for k, o in draft.figure_origins.items()
+        if o.kind == "placeholder"
+    )
+    assert not result.validation.ok and any(
+        f.rule == "placeholder.unfilled" for f in result.validation.findings
+    )
     assert all(s.origin is not None for s in draft.walk_sections() if s.heading or s.text)
 
 
 def test_figures_template_lists_the_years_keys_and_fills_the_draft(tmp_path: Path) -> None:
     prior = SAMPLE / "2024.md"
     template = tmp_path / "figures-2025.yaml"
-    result = run("figures-template", "--year", 2025, "--prior", prior, "--out", template, store=tmp_path / "store")
+    result = run(
+        "figures-template", "--year", 2025, "--prior", prior, "--out", template, store=tmp_path / "store"
+    )
     assert result.returncode == 0, result.stderr
     text = template.read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     assert data["year"] == 2025 and set(data["figures"]) == set(keys_for("gb2021"))
-    assert data["figures"]["t3.carried_in.total"] == 3 and "推算" in text.split("t3.carried_in.total")[1].split("\n")[0]
+    assert (
+        data["figures"]["t3.carried_in.total"] == 3
+        and "推算" in text.split("t3.carried_in.total")[1].split("\n")[0]
+    )
     assert "# 表三“一、本年新收政府信息公开申请数量”行“自然人”列；上年：29" in text
     assert "主动公开政府信息" in data["prose"]
     # staff fill it in: every table figure and every prose figure it asks for
@@ -206,7 +265,9 @@ def test_legacy_running_totals_roll_forward_in_a_legacy_draft() -> None:
     """A 2018 report drafted from a 2017 one keeps the 附表's 历年累计 column (the 2018 seed stands in for 2017)."""
     prior = read_report(SEEDS / "quanzhou-kjj-2018.txt")
     prior.meta.year = 2017
-    draft = draft_chain().invoke(DraftInputs(prior=prior, year=2018, figures={"legacy.active.total": 200})).draft
+    draft = (
+        draft_chain().invoke(DraftInputs(prior=prior, year=2018, figures={"legacy.active.total": 200})).draft
+    )
     assert draft.meta.format == "legacy"
     assert draft.figures["legacy.active.total" + CUMULATIVE] == 1482 + 200
     assert draft.figure_origins["legacy.active.total" + CUMULATIVE].kind == "derived"
@@ -258,12 +319,18 @@ def test_a_part_the_prior_report_lacks_comes_from_a_peer_in_the_corpus(tmp_path:
         result = draft_chain(store).invoke(DraftInputs(prior=prior, year=2024))
     other = result.draft.find_section("other")
     assert other is not None and other.origin is not None
-    assert other.origin.kind == "peer" and other.origin.agency == "示例市科学技术局" and other.origin.year <= 2023
+    assert (
+        other.origin.kind == "peer"
+        and other.origin.agency == "示例市科学技术局"
+        and other.origin.year <= 2023
+    )
     assert other.text.startswith("【待核实：上年报告没有这一部分，以下参考示例市科学技术局")
     peer_text = other.text.split("\n", 1)[1]
     assert "示例市科学技术局" not in peer_text
     assert "信息处理费" in other.text  # the 2021 format's statement is there
-    assert not re.search(r"(?<![\d〔（(])\d{1,3}件", PLACEHOLDER.sub("", peer_text))  # the peer's counts are not ours
+    assert not re.search(
+        r"(?<![\d〔（(])\d{1,3}件", PLACEHOLDER.sub("", peer_text)
+    )  # the peer's counts are not ours
 
 
 # ---------------------------------------------------------------------------------------------- export
@@ -281,7 +348,17 @@ def test_a_saved_draft_exports_to_word_markdown_and_text(tmp_path: Path) -> None
     assert wrong.returncode == 2 and "docx、md、txt" in wrong.stderr
     not_a_template = tmp_path / "模板.docx"
     not_a_template.write_bytes(b"not a zip")
-    bad = run("export", out, "--to", "docx", "--out", tmp_path / "x.docx", "--template", not_a_template, store=tmp_path / "store")
+    bad = run(
+        "export",
+        out,
+        "--to",
+        "docx",
+        "--out",
+        tmp_path / "x.docx",
+        "--template",
+        not_a_template,
+        store=tmp_path / "store",
+    )
     assert bad.returncode == 2 and "模板.docx" in bad.stderr and not (tmp_path / "x.docx").exists()
 
 
@@ -300,12 +377,20 @@ def test_the_chain_takes_a_models_rewrite_only_when_its_numbers_hold(tmp_path: P
     inputs = DraftInputs(prior=prior, year=2025, figures=given["figures"], prose=given["prose"])
     plain = draft_chain().invoke(inputs).draft
     sections = [s for s in plain.walk_sections() if s.text.strip() and s.canonical != "preamble"]
-    answers = [sections[0].text + "另新增专项工作999项。", "经整理，" + sections[1].text, *(s.text for s in sections[2:])]
+    answers = [
+        sections[0].text + "另新增专项工作999项。",
+        "经整理，" + sections[1].text,
+        *(s.text for s in sections[2:]),
+    ]
     model = GenericFakeChatModel(messages=iter(AIMessage(content=a) for a in answers))
 
     result = draft_chain(model=model).invoke(inputs)
     rewritten = [s for s in result.draft.walk_sections() if s.text.strip() and s.canonical != "preamble"]
-    assert "999" not in rewritten[0].text and rewritten[0].origin is not None and rewritten[0].origin.kind != "llm"
+    assert (
+        "999" not in rewritten[0].text
+        and rewritten[0].origin is not None
+        and rewritten[0].origin.kind != "llm"
+    )
     assert any("999" in m and sections[0].heading in m for m in result.draft.messages)
     assert rewritten[1].text.startswith("经整理，") and rewritten[1].origin is not None
     assert rewritten[1].origin.kind == "llm" and rewritten[1].origin.source == "2024.md"

@@ -49,7 +49,21 @@ CASES: dict[str, tuple[Path, int, Path | None]] = {
 }
 # What the label maker may add after the words of the clause: a noun measure word, a count noun that tells two
 # quantities apart, and a section's name or a number in brackets.
-COMPLETIONS = ("场次", "人次", "批次", "轮次", "工作日数", "条数", "件数", "项数", "次数", "个数", "期数", "金额", "比例")
+COMPLETIONS = (
+    "场次",
+    "人次",
+    "批次",
+    "轮次",
+    "工作日数",
+    "条数",
+    "件数",
+    "项数",
+    "次数",
+    "个数",
+    "期数",
+    "金额",
+    "比例",
+)
 QUALIFIER = re.compile(r"（[^（）]+）$")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 CLAUSE_MARK = re.compile(r"[，,。；;：:！？!?\n]")
@@ -124,7 +138,8 @@ def test_two_quantities_never_share_a_label_and_the_provenance_uses_the_marks_la
 def test_the_labels_the_issue_found_wrong() -> None:
     labels = {m.label for case in ("panzhihua-2019", "pingtan-2023") for _, m in _prose_marks(_draft(case))}
     assert {"主办建议提案", "政策解读场次", "现存政务新媒体", "主动公开政府信息"} <= labels | {
-        label[-6:] for label in labels  # "…申报等政策解读场次"
+        label[-6:]
+        for label in labels  # "…申报等政策解读场次"
     }
     assert not any(label.startswith(("报、", "康、", "先后", "2022年")) for label in labels)
 

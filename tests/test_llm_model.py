@@ -278,7 +278,9 @@ def test_a_chat_turn_with_the_real_model_always_finishes(
     get_settings.cache_clear()
     try:
         prior = read_report(REPORT)
-        draft = assemble_draft(DraftInputs(prior=prior, year=YEAR + 1, figures=prior.figures, figures_source="上年"))
+        draft = assemble_draft(
+            DraftInputs(prior=prior, year=YEAR + 1, figures=prior.figures, figures_source="上年")
+        )
         settings = Settings(llm_url=llm_url, llm_model="gemma-3-270m", llm_timeout=60)
         model = chat_model(settings)
         started = time.monotonic()

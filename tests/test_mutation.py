@@ -59,7 +59,11 @@ def broken_rules(fmt: str, figures: dict, statements: list[Statement]) -> set[st
         if sum(figures[k] for k in s.left) != sum(figures[k] for k in s.right):
             rules.add(s.rule)
     for statement in statements:
-        totals = [sum(figures[k] for k in r) for r in statement.readings if all(figures.get(k) is not None for k in r)]
+        totals = [
+            sum(figures[k] for k in r)
+            for r in statement.readings
+            if all(figures.get(k) is not None for k in r)
+        ]
         if totals and statement.value not in totals:
             rules.add("text.table_mismatch")
     return rules
@@ -75,7 +79,9 @@ def _received(seed: int) -> str:
 
 
 def _read(tmp_path: Path, layout: str, figures: dict, seed: int, **kwargs: object) -> Report:
-    path = write_report(tmp_path, layout, figures, name=f"{layout}-{seed}", received=_received(seed), **kwargs)
+    path = write_report(
+        tmp_path, layout, figures, name=f"{layout}-{seed}", received=_received(seed), **kwargs
+    )
     return read_report(path)
 
 
@@ -97,7 +103,9 @@ def test_consistent_figures_satisfy_every_sum(fmt: str) -> None:
         figures = consistent_figures(fmt, seed)
         assert list(figures) == keys_of(fmt)
         assert all(v is not None and v >= 0 for k, v in figures.items() if not k.endswith(".change")), seed
-        assert broken_rules(fmt, figures, prose_statements(fmt, figures, received=_received(seed))) == set(), seed
+        assert (
+            broken_rules(fmt, figures, prose_statements(fmt, figures, received=_received(seed))) == set()
+        ), seed
         if fmt == "gb2019":
             for row in ("regulations", "normative"):
                 assert figures[f"t2.{row}.total_public"] >= figures[f"t2.{row}.published"]
@@ -112,7 +120,9 @@ def _rules_for_key(fmt: str, key: str) -> set[str]:
     if table == "t3":
         row = key[len("t3.") :].rsplit(".", 1)[0]
         rules = {"t3.row_total"}
-        disposal = row in ("granted", "partial", "other") or row.startswith(("denied.", "unable.", "rejected.", "other."))
+        disposal = row in ("granted", "partial", "other") or row.startswith(
+            ("denied.", "unable.", "rejected.", "other.")
+        )
         if row == "handled" or disposal:  # （七）总计 = 予以公开 + 部分公开 + sub-items of （三）to（六）
             rules.add("t3.handled_total")
         if row in ("new", "carried_in", "handled", "carried_out"):
@@ -162,14 +172,18 @@ def _splits(digits: str, parts: int) -> list[tuple[int, ...]]:
     return out
 
 
-def _readings_of_rows(rows: list[tuple[str, ...]], figures: dict, fmt: str, statements: list[Statement]) -> list[dict]:
+def _readings_of_rows(
+    rows: list[tuple[str, ...]], figures: dict, fmt: str, statements: list[Statement]
+) -> list[dict]:
     """Every reading of the given rows' run-together digits that keeps all of formats.md's sums and
     the prose true, the other rows as written."""
     per_row = []
     for row in rows:
         own = [s for s in sums(fmt) if set(s.keys) <= set(row)]  # a row's own 总计 first: few splits keep it
         splits = _splits("".join(str(figures[k]) for k in row), len(row))
-        per_row.append([v for v in splits if not broken_rules(fmt, dict(zip(row, v)), []) & {s.rule for s in own}])
+        per_row.append(
+            [v for v in splits if not broken_rules(fmt, dict(zip(row, v)), []) & {s.rule for s in own}]
+        )
     found = []
     for combo in itertools.product(*per_row):
         candidate = dict(figures)
@@ -244,7 +258,9 @@ def _pick_key(rng: random.Random, fmt: str, figures: dict) -> str:
             keys,
         ]
     else:
-        groups = [[k for k in keys if k.startswith(t)] for t in ("t2.", "t3.", "t4.")] + [_stated_keys(fmt, figures)]
+        groups = [[k for k in keys if k.startswith(t)] for t in ("t2.", "t3.", "t4.")] + [
+            _stated_keys(fmt, figures)
+        ]
     return rng.choice(rng.choice(groups))
 
 
@@ -269,6 +285,7 @@ def _mutation_plan() -> list[Mutation]:
 
 
 PLAN = _mutation_plan()
+
 
 def _params() -> list[object]:
     params = []

@@ -184,7 +184,9 @@ def test_declared_big5_is_honoured_over_guessing(tmp_path: Path) -> None:
 
 def test_utf8_page_without_charset_and_bare_body_text(tmp_path: Path) -> None:
     path = tmp_path / "report.htm"
-    path.write_text("<html><body>示例县教育局<div>二、主动公开政府信息情况</div>示例正文。</body></html>", "utf-8")
+    path.write_text(
+        "<html><body>示例县教育局<div>二、主动公开政府信息情况</div>示例正文。</body></html>", "utf-8"
+    )
 
     doc = read_document(path)
 
@@ -249,7 +251,11 @@ def _save_pdf(path: Path) -> Path:
         ],
     )
     table = PdfTable(
-        [["申请人情况", "", "自然人", "商业企业"], ["新收申请数量", "", "3", "0"], ["其中", "本人", "0", "0"]],
+        [
+            ["申请人情况", "", "自然人", "商业企业"],
+            ["新收申请数量", "", "3", "0"],
+            ["其中", "本人", "0", "0"],
+        ],
     )
     table.setStyle(
         TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
@@ -257,7 +263,11 @@ def _save_pdf(path: Path) -> Path:
     )  # fmt: skip
     _, height = table.wrapOn(canvas, 400, 400)
     table.drawOn(canvas, 72, top - height)
-    _write_lines(canvas, top - height - 30, [("二、主动公开政府信息情况，本年度示例市科学技术局通过门户网站持续推进", 12)])
+    _write_lines(
+        canvas,
+        top - height - 30,
+        [("二、主动公开政府信息情况，本年度示例市科学技术局通过门户网站持续推进", 12)],
+    )
     _page_number(canvas, 1)
     canvas.showPage()
     _write_lines(canvas, 780, [("决策、执行、管理、服务、结果公开。", 12), ("三、其他需要报告的事项", 12)])
@@ -274,9 +284,17 @@ def test_pdf_text_and_ruled_table_in_reading_order(tmp_path: Path) -> None:
         Paragraph("示例市科学技术局2024年政府信息公开工作年度报告", heading=True),
         Paragraph("一、总体情况"),
         Paragraph("2024年，示例市科学技术局认真落实政府信息公开要求，主动公开政府信息。"),
-        Table(rows=[["申请人情况", None, "自然人", "商业企业"], ["新收申请数量", None, "3", "0"], ["其中", "本人", "0", "0"]]),
+        Table(
+            rows=[
+                ["申请人情况", None, "自然人", "商业企业"],
+                ["新收申请数量", None, "3", "0"],
+                ["其中", "本人", "0", "0"],
+            ]
+        ),
         # joined across the page break; the "— 1 —" page numbers are gone
-        Paragraph("二、主动公开政府信息情况，本年度示例市科学技术局通过门户网站持续推进决策、执行、管理、服务、结果公开。"),
+        Paragraph(
+            "二、主动公开政府信息情况，本年度示例市科学技术局通过门户网站持续推进决策、执行、管理、服务、结果公开。"
+        ),
         Paragraph("三、其他需要报告的事项"),
     ]
 

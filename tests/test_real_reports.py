@@ -29,7 +29,11 @@ def test_every_true_figure_is_read(real_dir: Path) -> None:
                 assert any(key in note.keys and note.kind == "ambiguous" for note in report.notes)
                 matched += 1
             else:
-                assert got is not None and Decimal(str(got)) == Decimal(str(true_value)), (entry["file"], key, got)
+                assert got is not None and Decimal(str(got)) == Decimal(str(true_value)), (
+                    entry["file"],
+                    key,
+                    got,
+                )
                 matched += 1
         assert set(report.figures) == set(entry["figures"]), "no figure beyond the format's keys"
     assert (matched, total) == (400, 400)
@@ -93,7 +97,13 @@ def test_carried_in_against_prior(real_dir: Path, tmp_path: Path) -> None:
     text = (real_dir / "pingtan-2021.txt").read_text(encoding="utf-8")
     # Last year's 结转下年度 says 0 for 自然人 and 总计: this year's 上年结转 of 1 then disagrees.
     changed = tmp_path / "pingtan-2021.txt"
-    changed.write_text(text.replace("（七）总计630020469四、结转下年度继续办理1000001", "（七）总计640020470四、结转下年度继续办理0000000"), encoding="utf-8")
+    changed.write_text(
+        text.replace(
+            "（七）总计630020469四、结转下年度继续办理1000001",
+            "（七）总计640020470四、结转下年度继续办理0000000",
+        ),
+        encoding="utf-8",
+    )
     prior = read_report(changed)
     assert prior.figures["t3.carried_out.total"] == 0
     result = validate(read_report(real_dir / "pingtan-2022.txt"), prior)

@@ -26,7 +26,12 @@ def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def draft_file(tmp_path: Path) -> Path:
     given = load_figures(SAMPLE / "figures-2025.yaml", 2025)
-    inputs = DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given.figures, figures_source="figures-2025.yaml")
+    inputs = DraftInputs(
+        prior=read_report(SAMPLE / "2024.md"),
+        year=2025,
+        figures=given.figures,
+        figures_source="figures-2025.yaml",
+    )
     path = tmp_path / "草稿-2025.json"
     save_draft(assemble_draft(inputs), path)
     return path
@@ -37,7 +42,12 @@ def test_revise_json_changes_and_saves_the_draft_and_undo_works_in_a_later_run(d
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"reply", "applied", "changes", "findings"} and data["applied"] is True
-    assert {"kind": "figure", "where": "表二“行政处罚”行“本年处理决定数量”列", "before": 0, "after": 13} in data["changes"]
+    assert {
+        "kind": "figure",
+        "where": "表二“行政处罚”行“本年处理决定数量”列",
+        "before": 0,
+        "after": 13,
+    } in data["changes"]
     assert all({"rule", "severity", "message", "location"} <= set(f) for f in data["findings"])
     assert load_draft(draft_file).figures["t2.penalty.decisions"] == 13
 
@@ -86,7 +96,12 @@ def test_two_runs_at_once_both_keep_their_change(draft_file: Path) -> None:
     env = {**os.environ, "REPORTASSIST_LLM_URL": ""}
     messages = ["行政处罚的处理决定改为13件", "行政强制的处理决定改为4件"]
     processes = [
-        subprocess.Popen([sys.executable, "-m", "reportassist", "revise", str(draft_file), m], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "reportassist", "revise", str(draft_file), m],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         for m in messages
     ]
     for process in processes:

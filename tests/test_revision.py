@@ -82,7 +82,10 @@ def test_a_table_figure_set_by_its_chinese_name(sample: Draft, message: str) -> 
     assert turn.draft.figure_origins["t2.penalty.decisions"].kind == "staff"
     # the sentence citing it follows, and the reply says before -> after
     assert "依法作出行政处罚决定13件" in turn.draft.body()[0]
-    assert any(c.kind == "figure" and c.after == 13 and c.before == sample.figures["t2.penalty.decisions"] for c in turn.changes)
+    assert any(
+        c.kind == "figure" and c.after == 13 and c.before == sample.figures["t2.penalty.decisions"]
+        for c in turn.changes
+    )
     assert "13" in turn.reply and "→" in turn.reply
     assert sample.figures["t2.penalty.decisions"] != 13  # the draft given is not changed
 
@@ -101,10 +104,14 @@ def test_a_total_with_its_parts_sets_the_row_and_derived_figures_follow(sample: 
     assert (figures["t3.new.total"], figures["t3.new.natural"], figures["t3.new.commercial"]) == (12, 10, 2)
     assert figures["t3.new.research"] == figures["t3.new.legal"] == figures["t3.new.other"] == 0
     # what the staff gave stays theirs; what follows from it is derived again
-    assert all(turn.draft.figure_origins[f"t3.new.{c}"].kind == "staff" for c in ("total", "natural", "research"))
+    assert all(
+        turn.draft.figure_origins[f"t3.new.{c}"].kind == "staff" for c in ("total", "natural", "research")
+    )
     requests = turn.draft.find_section("requests")
     assert requests is not None
-    assert "新收政府信息公开申请12件，其中自然人10件、商业企业2件，" in requests.text  # the list follows 表三's row
+    assert (
+        "新收政府信息公开申请12件，其中自然人10件、商业企业2件，" in requests.text
+    )  # the list follows 表三's row
     # the change unbalances 表三: the reply names the new errors
     assert any(f.rule == "t3.balance" for f in turn.findings)
     assert "新出现的错误" in turn.reply and "t3" not in turn.reply
@@ -153,7 +160,9 @@ def test_a_loosely_named_cell_is_asked_about(sample: Draft) -> None:
 # ---------------------------------------------------------------------------------------------- placeholders
 
 
-@pytest.mark.parametrize("message", ["主动公开政府信息685条", "主动公开政府信息这一项填685", "主动公开政府信息应为６８５条"])
+@pytest.mark.parametrize(
+    "message", ["主动公开政府信息685条", "主动公开政府信息这一项填685", "主动公开政府信息应为６８５条"]
+)
 def test_a_placeholder_filled_by_its_label(sample: Draft, message: str) -> None:
     assert any(m.label == "主动公开政府信息" for _, s in sample.places() for m in find_marks(s.text))
     turn = revise(sample, message)
@@ -175,7 +184,7 @@ def test_asking_what_is_left(sample: Draft, message: str) -> None:
     "message",
     [
         "把“《示例市概念验证中心建设管理办法》（示科规〔2024〕1号）”改为“《示例市概念验证中心运行管理办法》（示科规〔2025〕2号）”",
-        "把\"《示例市概念验证中心建设管理办法》（示科规〔2024〕1号）\"改成\"《示例市概念验证中心运行管理办法》（示科规〔2025〕2号）\"",
+        '把"《示例市概念验证中心建设管理办法》（示科规〔2024〕1号）"改成"《示例市概念验证中心运行管理办法》（示科规〔2025〕2号）"',
         "第二部分的“示科规〔2024〕1号”改为“《示例市概念验证中心运行管理办法》（示科规〔2025〕2号）”",
     ],
 )
@@ -237,7 +246,11 @@ def test_a_sentence_deleted(sample: Draft, message: str) -> None:
     turn = revise(sample, message)
     assert turn.applied, turn.reply
     problems = turn.draft.find_section("problems")
-    assert problems is not None and "检索记录" not in problems.text and "一是依申请公开数量持续增加" in problems.text
+    assert (
+        problems is not None
+        and "检索记录" not in problems.text
+        and "一是依申请公开数量持续增加" in problems.text
+    )
 
 
 def test_numbers_staff_write_are_checked_against_the_tables(sample: Draft) -> None:
@@ -317,7 +330,9 @@ def test_a_new_change_after_undo_drops_what_could_be_redone(sample: Draft) -> No
 
 
 @pytest.mark.parametrize("message", ["你好", "今天天气怎么样", "12345"])
-def test_a_message_not_understood_changes_nothing_and_shows_what_can_be_said(sample: Draft, message: str) -> None:
+def test_a_message_not_understood_changes_nothing_and_shows_what_can_be_said(
+    sample: Draft, message: str
+) -> None:
     turn = revise(sample, message)
     _unchanged(sample, turn)
     assert "可以这样说" in turn.reply

@@ -66,7 +66,11 @@ def test_error_rules_fire(tmp_path: Path, old: str, new: str, rule: str) -> None
     [
         ("2023年，示例市科学技术局认真贯彻落实", "2022年，示例市科学技术局认真贯彻落实", "year.stale"),
         ("2023年，本机关未收取信息处理费。", "无其他需要报告的事项。", "fees.statement"),
-        ("持续推进政务公开。", "持续推进政务公开。" + "围绕重点领域深化公开，做好政策解读和回应关切。" * 70, "length.overview"),
+        (
+            "持续推进政务公开。",
+            "持续推进政务公开。" + "围绕重点领域深化公开，做好政策解读和回应关切。" * 70,
+            "length.overview",
+        ),
         ("现行有效行政规范性文件25件", "现行有效行政规范性文件25件", "figure.absent"),
     ],
 )
@@ -92,8 +96,14 @@ def test_cross_year_rules(tmp_path: Path) -> None:
     # Last year's 结转下年度 was 1 (自然人); this year says 0 was carried in, and adjusts its own sums.
     text = changed("| 二、上年结转政府信息公开申请数量 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
                    "| 二、上年结转政府信息公开申请数量 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |")  # fmt: skip
-    text = changed("| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |", "| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", text)
-    text = changed("其中上年结转1件；办结6件，1件结转下年度继续办理", "办结6件", text).replace("共收到政府信息公开申请7件", "共收到政府信息公开申请6件")
+    text = changed(
+        "| 四、结转下年度继续办理 | 1 | 0 | 0 | 0 | 0 | 0 | 1 |",
+        "| 四、结转下年度继续办理 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+        text,
+    )
+    text = changed("其中上年结转1件；办结6件，1件结转下年度继续办理", "办结6件", text).replace(
+        "共收到政府信息公开申请7件", "共收到政府信息公开申请6件"
+    )
     found = rules(tmp_path, text)
     assert found.get("cross_year.carried_in") == "error"
     assert [k for k in found if k != "cross_year.carried_in"] == []
@@ -102,7 +112,9 @@ def test_cross_year_rules(tmp_path: Path) -> None:
 def test_in_force_and_pending_against_last_year(tmp_path: Path) -> None:
     prior = changed("| 行政规范性文件 | 2 | 0 | 23 |", "| 行政规范性文件 | 2 | 0 | 21 |", PRIOR)
     prior = changed("现行有效行政规范性文件23件", "现行有效行政规范性文件21件", prior)
-    prior = changed("| 0 | 0 | 0 | 1 | 1 | 0 |", "| 0 | 0 | 0 | 3 | 3 | 0 |", prior)  # 3 cases pending last year
+    prior = changed(
+        "| 0 | 0 | 0 | 1 | 1 | 0 |", "| 0 | 0 | 0 | 3 | 3 | 0 |", prior
+    )  # 3 cases pending last year
     found = rules(tmp_path, THIS, prior)
     assert found.get("cross_year.in_force") == "warning"  # 21 + 3 - 1 = 23, not 25
     assert found.get("cross_year.pending") == "warning"  # 3 pending, but only 2 cases this year
@@ -121,13 +133,19 @@ def test_repeated_problems_section(tmp_path: Path) -> None:
 
 
 def test_outdated_format(tmp_path: Path) -> None:
-    text = changed("| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |")
+    text = changed(
+        "| 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |",
+        "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |",
+    )
     text = text.replace("| 申请人无正当理由逾期不补正", "| 申请人无正当理由逾期").replace("缴纳费用", "缴费")
     report = parse(tmp_path, text)
     assert report.meta.format == "gb2019"
     found = {f.rule: f for f in validate(report).findings}
     assert found["format.outdated"].severity == "error"
-    assert "2021 年版" in found["format.outdated"].message and "本年新制作数量" in found["format.outdated"].message
+    assert (
+        "2021 年版" in found["format.outdated"].message
+        and "本年新制作数量" in found["format.outdated"].message
+    )
 
 
 def test_findings_carry_a_location(tmp_path: Path) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import SEEDS
 
 from reportassist import read_report, validate
-
-from conftest import SEEDS
 
 PANZHIHUA = SEEDS / "panzhihua-kjj-2018.txt"
 QUANZHOU = SEEDS / "quanzhou-kjj-2018.txt"
@@ -67,7 +66,9 @@ def test_breakdowns_add_up(path: Path, total: int, parts: list[int]) -> None:
         (PANZHIHUA, "行政处罚3项、行政强制1项、行政确认1项、行政裁决1项", ["3项", "1项", "1项", "1项"]),
     ],
 )  # fmt: skip
-def test_changing_any_part_breaks_the_breakdown(tmp_path: Path, path: Path, sentence: str, parts: list[str]) -> None:
+def test_changing_any_part_breaks_the_breakdown(
+    tmp_path: Path, path: Path, sentence: str, parts: list[str]
+) -> None:
     text = path.read_text(encoding="utf-8")
     assert sentence in text
     offset = 0

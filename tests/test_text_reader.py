@@ -58,7 +58,10 @@ def test_sections_from_numbering_not_markup(tmp_path: Path) -> None:
 
 def test_markdown_pipe_table(tmp_path: Path) -> None:
     path = tmp_path / "table.md"
-    path.write_text("| 指标名称 | 单位 | 2018年 | 历年累计 |\n|---|---|---|---|\n| 主动公开文件数 | 条 | 120 | 900 |\n", encoding="utf-8")
+    path.write_text(
+        "| 指标名称 | 单位 | 2018年 | 历年累计 |\n|---|---|---|---|\n| 主动公开文件数 | 条 | 120 | 900 |\n",
+        encoding="utf-8",
+    )
     (table,) = read_document(path).tables
     assert table.rows == [["指标名称", "单位", "2018年", "历年累计"], ["主动公开文件数", "条", "120", "900"]]
 
@@ -73,7 +76,9 @@ def test_table_pasted_from_excel(tmp_path: Path) -> None:
         "四、结转下年度继续办理\t1\t0\t0\t0\t0\t0\t1",
     ]
     path = tmp_path / "pasted.txt"
-    path.write_text("示例市科学技术局2023年度政府信息公开工作年度报告\n\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "示例市科学技术局2023年度政府信息公开工作年度报告\n\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     blocks = read_document(path).blocks
     tables = [b for b in blocks if isinstance(b, Table)]
     assert len(tables) == 1 and len(tables[0].rows) == 6
@@ -88,7 +93,9 @@ def test_absent_is_not_zero(tmp_path: Path) -> None:
         "一、本年新收政府信息公开申请数量\t3\t/\t0\t—\t\t0\t3",
     ]
     path = tmp_path / "absent.txt"
-    path.write_text("示例市科学技术局2023年度政府信息公开工作年度报告\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    path.write_text(
+        "示例市科学技术局2023年度政府信息公开工作年度报告\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     report = read_report(path)
     assert report.figures["t3.new.natural"] == 3
     assert report.figures["t3.new.research"] == 0
@@ -99,7 +106,12 @@ def test_absent_is_not_zero(tmp_path: Path) -> None:
 
 def test_table_four_with_a_row_label_and_an_unknown_row(tmp_path: Path) -> None:
     header = ["", "行政复议", "", "", "", "", "行政诉讼"] + [""] * 9
-    subheader = ["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉"] + [""] * 4 + ["复议后起诉"] + [""] * 4
+    subheader = (
+        ["", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉"]
+        + [""] * 4
+        + ["复议后起诉"]
+        + [""] * 4
+    )
     data = ["件数", "1", "0", "0", "1", "2", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"]
     table_three = [
         "一、本年新收政府信息公开申请数量\t3\t1\t0\t0\t0\t0\t4",
@@ -107,7 +119,9 @@ def test_table_four_with_a_row_label_and_an_unknown_row(tmp_path: Path) -> None:
     ]
     lines = ["\t".join(header), "\t".join(subheader), "\t".join(data), "", *table_three]
     path = tmp_path / "pasted.txt"
-    path.write_text("示例市科学技术局2023年度政府信息公开工作年度报告\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text(
+        "示例市科学技术局2023年度政府信息公开工作年度报告\n\n" + "\n".join(lines) + "\n", encoding="utf-8"
+    )
     report = read_report(path)
     assert [report.figures[f"t4.review.{c}"] for c in ("upheld", "pending", "total")] == [1, 1, 2]
     assert report.figures["t3.new.total"] == 4

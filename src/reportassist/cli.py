@@ -6,10 +6,9 @@ import json
 import os
 import sys
 import traceback
-from collections.abc import Callable
-from enum import Enum
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar, cast, get_args
 
 import typer
 from rich.console import Console
@@ -44,16 +43,23 @@ app = typer.Typer(
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-class ModelChoice(str, Enum):
-    llm = "llm"
-    none = "none"
+def _choice(value: str, choices: Iterable[str], option: str) -> str:
+    """`value` when it is one of `choices`; else a Chinese message and exit 2 (Typer's own would be English)."""
+    allowed = tuple(choices)
+    if value not in allowed:
+        _err.print(f"[bold red]参数错误：[/bold red]{option} 只能是 {'、'.join(allowed)}，不是“{value}”。")
+        raise typer.Exit(EXIT_INPUT)
+    return value
 
 
 _out = Console()
 _err = Console(stderr=True)
 
 FileArg = Annotated[
-    Path, typer.Argument(help="报告文件：.docx、.pdf、.html、.md 或 .txt（或 draft 保存的 .json 草稿）", show_default=False)
+    Path,
+    typer.Argument(
+        help="报告文件：.docx、.pdf、.html、.md 或 .txt（或 draft 保存的 .json 草稿）", show_default=False
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（供其他程序使用）")]
 
@@ -89,7 +95,8 @@ def parse(file: FileArg, as_json: JsonOpt = False) -> None:
 def validate_command(
     file: FileArg,
     prior: Annotated[
-        Path | None, typer.Option("--prior", help="上一年度的报告，用于跨年度核对（上年结转、现行有效件数等）")
+        Path | None,
+        typer.Option("--prior", help="上一年度的报告，用于跨年度核对（上年结转、现行有效件数等）"),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -97,7 +104,9 @@ def validate_command(
 
     校验 draft 保存的 .json 草稿时，自动用起草所依据的上年报告做跨年度核对。"""
     report = _load(file)
-    prior_report = _load(prior) if prior is not None else getattr(report, "prior", None)  # a draft knows its prior
+    prior_report = (
+        _load(prior) if prior is not None else getattr(report, "prior", None)
+    )  # a draft knows its prior
     result = validate(report, prior_report)
     if as_json:
         _print_json(result.model_dump(mode="json"))
@@ -106,10 +115,16 @@ def validate_command(
     raise typer.Exit(EXIT_OK if result.ok else EXIT_FINDINGS)
 
 
-StoreOpt = Annotated[Path | None, typer.Option("--store", help="语料库文件夹（默认取 REPORTASSIST_STORE，或 ~/.reportassist）")]
-HostOpt = Annotated[str | None, typer.Option("--chroma-host", help="Chroma 服务器主机（不给则使用语料库内置数据库）")]
+StoreOpt = Annotated[
+    Path | None, typer.Option("--store", help="语料库文件夹（默认取 REPORTASSIST_STORE，或 ~/.reportassist）")
+]
+HostOpt = Annotated[
+    str | None, typer.Option("--chroma-host", help="Chroma 服务器主机（不给则使用语料库内置数据库）")
+]
 PortOpt = Annotated[int | None, typer.Option("--chroma-port", help="Chroma 服务器端口")]
-EmbeddingOpt = Annotated[str | None, typer.Option("--embedding", help="嵌入方式（默认取 REPORTASSIST_EMBEDDING）")]
+EmbeddingOpt = Annotated[
+    str | None, typer.Option("--embedding", help="嵌入方式（默认取 REPORTASSIST_EMBEDDING）")
+]
 
 
 def _open_store(store: Path | None, host: str | None, port: int | None, embedding: str | None) -> CorpusStore:
@@ -125,7 +140,9 @@ def _open_store(store: Path | None, host: str | None, port: int | None, embeddin
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="报告文件或文件夹（文件夹内的 .docx .pdf .html .md .txt 全部导入）")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="报告文件或文件夹（文件夹内的 .docx .pdf .html .md .txt 全部导入）")
+    ],
     store: StoreOpt = None,
     chroma_host: HostOpt = None,
     chroma_port: PortOpt = None,
@@ -138,13 +155,20 @@ def ingest(
     with (
         _open_store(store, chroma_host, chroma_port, embedding) as corpus,
         Progress(
-            TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), console=_err
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=_err,
         ) as progress,
     ):
         task = progress.add_task("导入报告", total=len(files))
-        result = corpus.ingest(files, progress=lambda path: progress.update(task, advance=1, description=path.name))
+        result = corpus.ingest(
+            files, progress=lambda path: progress.update(task, advance=1, description=path.name)
+        )
     print_ingest(_out, result)
-    raise typer.Exit(EXIT_INPUT if result.failed and not (result.added or result.replaced or result.unchanged) else EXIT_OK)
+    raise typer.Exit(
+        EXIT_INPUT if result.failed and not (result.added or result.replaced or result.unchanged) else EXIT_OK
+    )
 
 
 @app.command()
@@ -152,8 +176,13 @@ def search(
     query: Annotated[str, typer.Argument(help="要找的内容，如“依申请公开办理情况”“政务新媒体关停”")],
     agency: Annotated[str | None, typer.Option("--agency", help="只看这个机关的报告")] = None,
     year: Annotated[str | None, typer.Option("--year", help="年度，如 2022，或范围 2019-2021")] = None,
-    report_format: Annotated[str | None, typer.Option("--format", help="格式：legacy、gb2019、gb2021")] = None,
-    section: Annotated[str | None, typer.Option("--section", help="章节：overview、active、requests、review、problems、other")] = None,
+    report_format: Annotated[
+        str | None, typer.Option("--format", help="格式：legacy、gb2019、gb2021")
+    ] = None,
+    section: Annotated[
+        str | None,
+        typer.Option("--section", help="章节：overview、active、requests、review、problems、other"),
+    ] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="返回几个章节")] = 5,
     mode: Annotated[str, typer.Option("--mode", help="hybrid（默认）、keyword 或 dense")] = "hybrid",
     store: StoreOpt = None,
@@ -163,14 +192,12 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """在语料库中查找相似的章节，显示得分、来源文件、年度和标题。"""
-    if mode not in ("hybrid", "keyword", "dense"):
-        _err.print(f"[bold red]参数错误：[/bold red]--mode 只能是 hybrid、keyword 或 dense，不是“{mode}”。")
-        raise typer.Exit(EXIT_INPUT)
-    from reportassist.corpus import ChunkFilter
+    from reportassist.corpus import ChunkFilter, Mode
 
+    chosen = cast(Mode, _choice(mode, get_args(Mode), "--mode"))
     where = ChunkFilter(agency=agency, format=report_format, canonical=section, **_years(year))
     with _open_store(store, chroma_host, chroma_port, embedding) as corpus:
-        found = corpus.search(query, k=k, where=where, mode=mode)  # type: ignore[arg-type]
+        found = corpus.search(query, k=k, where=where, mode=chosen)
     if as_json:
         _print_json([{"score": s.score, **s.chunk.model_dump()} for s in found])
     else:
@@ -186,14 +213,16 @@ def _years(text: str | None) -> dict[str, int]:
             return {"year_from": start, "year_to": end}
         return {"year_from": int(text), "year_to": int(text)}
     except ValueError:
-        _err.print(f"[bold red]参数错误：[/bold red]--year 应为年份（2022）或范围（2019-2021），不是“{text}”。")
+        _err.print(
+            f"[bold red]参数错误：[/bold red]--year 应为年份（2022）或范围（2019-2021），不是“{text}”。"
+        )
         raise typer.Exit(EXIT_INPUT) from None
 
 
-
-
 YearOpt = Annotated[int, typer.Option("--year", min=2008, max=2100, help="要起草的报告年度，如 2025")]
-PriorOpt = Annotated[Path, typer.Option("--prior", help="本机关上一年度的报告（起草的底本）", show_default=False)]
+PriorOpt = Annotated[
+    Path, typer.Option("--prior", help="本机关上一年度的报告（起草的底本）", show_default=False)
+]
 AgencyOpt = Annotated[str | None, typer.Option("--agency", help="机关名称（默认取上年报告中的名称）")]
 
 
@@ -221,27 +250,45 @@ def draft(
     prior: PriorOpt,
     figures: Annotated[
         Path | None,
-        typer.Option("--figures", help="本年数据：.yaml/.json、按官方表格排列的 .csv/.xlsx、从 Excel 复制的表格或一段文字（.txt）"),
+        typer.Option(
+            "--figures",
+            help="本年数据：.yaml/.json、按官方表格排列的 .csv/.xlsx、从 Excel 复制的表格或一段文字（.txt）",
+        ),
     ] = None,
     agency: AgencyOpt = None,
-    out: Annotated[Path | None, typer.Option("--out", help="草稿文件：.json（含来源记录）、.md、.txt 或 .docx")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="草稿文件：.json（含来源记录）、.md、.txt 或 .docx")
+    ] = None,
     store: StoreOpt = None,
-    use_llm: Annotated[bool, typer.Option("--llm/--no-llm", help="配置了语言模型时是否用它改写各部分")] = True,
+    use_llm: Annotated[
+        bool, typer.Option("--llm/--no-llm", help="配置了语言模型时是否用它改写各部分")
+    ] = True,
 ) -> None:
     """起草本年度报告：以上年报告为底本，填入本年数据，推算可推算的数字，其余留下【待填】【待核实】标记。"""
     from reportassist.drafting import DraftInputs, draft_chain, save_draft
 
     prior_report = _load(prior)
-    inputs = DraftInputs(prior=prior_report, year=year, agency=agency)
-    if figures is not None:
+    if figures is None:
+        inputs = DraftInputs(prior=prior_report, year=year, agency=agency)
+    else:
         given = _guard(lambda: _read_figures(figures, year))
-        _err.print(f"[bold]本年数据[/bold]（{figures.name}）：\n{given.summary()}", markup=True, highlight=False)
-        inputs.figures, inputs.prose, inputs.figures_source = given.figures, given.prose, figures.name
-        inputs.agency = agency or given.agency
+        _err.print(
+            f"[bold]本年数据[/bold]（{figures.name}）：\n{given.summary()}", markup=True, highlight=False
+        )
+        inputs = DraftInputs(
+            prior=prior_report,
+            year=year,
+            figures=given.figures,
+            prose=given.prose,
+            figures_source=figures.name,
+            agency=agency or given.agency,
+        )
     corpus = _corpus_for_drafting(store)
     model = _chat_model() if use_llm and get_settings().llm_url else None
     try:
-        progress = (lambda line: _err.print(line, markup=False, highlight=False)) if model is not None else None
+        progress = (
+            (lambda line: _err.print(line, markup=False, highlight=False)) if model is not None else None
+        )
         result = _guard(lambda: draft_chain(corpus, model, progress).invoke(inputs))
     finally:
         if corpus is not None:
@@ -260,9 +307,13 @@ def draft(
 
 @app.command(name="export")
 def export_command(
-    file: Annotated[Path, typer.Argument(help="draft 保存的 .json 草稿，或任一份报告文件", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="draft 保存的 .json 草稿，或任一份报告文件", show_default=False)
+    ],
     to: Annotated[str, typer.Option("--to", help="导出格式：docx、md 或 txt")] = "docx",
-    out: Annotated[Path | None, typer.Option("--out", help="导出的文件（默认与草稿同名，扩展名按格式）")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="导出的文件（默认与草稿同名，扩展名按格式）")
+    ] = None,
     template: Annotated[
         Path | None, typer.Option("--template", help="Word 参考模板（.docx，样式名称须与随附模板一致）")
     ] = None,
@@ -270,11 +321,9 @@ def export_command(
     """把草稿导出为公文格式的 Word 文档、Markdown 或纯文本。"""
     from reportassist.exporters import FORMATS, export
 
-    if to not in FORMATS:
-        _err.print(f"[bold red]参数错误：[/bold red]--to 只能是 {'、'.join(FORMATS)}，不是“{to}”。")
-        raise typer.Exit(EXIT_INPUT)
+    kind = _choice(to, FORMATS, "--to")
     report = _load(file)
-    target = out or file.with_suffix(f".{to}")
+    target = out or file.with_suffix(f".{kind}")
     if target.resolve() == file.resolve():
         _err.print(f"[bold red]参数错误：[/bold red]导出文件 {target} 与原文件相同，请用 --out 另给文件名。")
         raise typer.Exit(EXIT_INPUT)
@@ -284,19 +333,27 @@ def export_command(
 
 @app.command(name="revise")
 def revise_command(
-    file: Annotated[Path, typer.Argument(help="draft 保存的 .json 草稿（修改后原地保存）", show_default=False)],
-    message: Annotated[str, typer.Argument(help="要做的修改或要问的问题，如“行政处罚的处理决定改为13件”“撤销”", show_default=False)],
+    file: Annotated[
+        Path, typer.Argument(help="draft 保存的 .json 草稿（修改后原地保存）", show_default=False)
+    ],
+    message: Annotated[
+        str,
+        typer.Argument(
+            help="要做的修改或要问的问题，如“行政处罚的处理决定改为13件”“撤销”", show_default=False
+        ),
+    ],
     as_json: JsonOpt = False,
     model: Annotated[
-        ModelChoice, typer.Option("--model", help="llm：使用配置的大语言模型（默认，未配置时不用）；none：不用模型")
-    ] = ModelChoice.llm,
+        str, typer.Option("--model", help="llm：使用配置的大语言模型（默认，未配置时不用）；none：不用模型")
+    ] = "llm",
 ) -> None:
     """对草稿说一句话：按要求修改（数字、待填项、文字），或回答问题；修改后的草稿连同修改记录原地保存，可“撤销”。"""
     from reportassist.drafting import load_draft, save_draft
     from reportassist.fileio import locked
     from reportassist.revision import Turn, require_revisable, revise
 
-    chat = _chat_model() if model is ModelChoice.llm and get_settings().llm_url else None
+    use_model = _choice(model, ("llm", "none"), "--model") == "llm"
+    chat = _chat_model() if use_model and get_settings().llm_url else None
 
     def turn_on_file() -> Turn:
         with locked(file):  # a second `revise` on the same draft waits, then works on this one's result
@@ -353,7 +410,9 @@ def _guard(action: Callable[[], T], doing: str | None = None, failure: str = "�
 
 def _internal(doing: str | None) -> None:
     where = f"{doing}时" if doing else ""
-    _err.print(f"[bold red]内部错误：[/bold red]{where}程序出错，这不是输入的问题，请把以下信息报告给维护人员。")
+    _err.print(
+        f"[bold red]内部错误：[/bold red]{where}程序出错，这不是输入的问题，请把以下信息报告给维护人员。"
+    )
     _err.print(traceback.format_exc(), markup=False, highlight=False)
 
 

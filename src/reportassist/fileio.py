@@ -29,7 +29,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write a file so that it is either wholly the old one or wholly the new one."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes the file private (0600); give it a new file's usual mode
+        os.chmod(
+            tmp, _mode_for(path)
+        )  # mkstemp makes the file private (0600); give it a new file's usual mode
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -125,7 +125,9 @@ class ProseFigure(_Model):
     label: str
     value: Value
     unit: str
-    qualifier: str | None = Field(default=None, description="余, 近, 约, 以上, 多…: the value is approximate.")
+    qualifier: str | None = Field(
+        default=None, description="余, 近, 约, 以上, 多…: the value is approximate."
+    )
     sentence: str
     clause: str
     section: str | None = Field(default=None, description="Heading path of the section the sentence is in.")
@@ -154,7 +156,9 @@ class ReadingNote(_Model):
     keys: list[str] = Field(default_factory=list)
     raw: str = ""
     message: str
-    rule: str | None = Field(default=None, description="The validator rule the row breaks whatever its split.")
+    rule: str | None = Field(
+        default=None, description="The validator rule the row breaks whatever its split."
+    )
     candidates: list[list[Value | None]] = Field(default_factory=list)
 
 
@@ -162,7 +166,8 @@ class Report(_Model):
     meta: Meta = Field(default_factory=Meta)
     sections: list[Section] = Field(default_factory=list)
     figures: dict[str, Value | None] = Field(
-        default_factory=dict, description="Table figures by canonical key; None is absent (blank, '/'), not zero."
+        default_factory=dict,
+        description="Table figures by canonical key; None is absent (blank, '/'), not zero.",
     )
     figure_sources: dict[str, FigureSource] = Field(default_factory=dict)
     prose_figures: list[ProseFigure] = Field(default_factory=list)
@@ -260,8 +265,12 @@ class Recipe(_Model):
 
     year: int
     agency: str | None = None
-    figures: dict[str, Value | None] = Field(default_factory=dict, description="This year's table figures as given.")
-    prose: dict[str, Value] = Field(default_factory=dict, description="This year's prose figures as given, by label.")
+    figures: dict[str, Value | None] = Field(
+        default_factory=dict, description="This year's table figures as given."
+    )
+    prose: dict[str, Value] = Field(
+        default_factory=dict, description="This year's prose figures as given, by label."
+    )
     figures_source: str = "未提供"
     peers: dict[str, PeerSection] = Field(default_factory=dict, description="The peers' sections drawn on.")
 
@@ -278,7 +287,9 @@ class Edit(_Model):
     """
 
     kind: Literal["figures", "replace_text", "replace_section", "delete_text"]
-    section: str | None = Field(default=None, description="The section's place: indices from the top, '4' or '1.2'.")
+    section: str | None = Field(
+        default=None, description="The section's place: indices from the top, '4' or '1.2'."
+    )
     figures: dict[str, Value | None] = Field(default_factory=dict)
     prose: dict[str, Value] = Field(default_factory=dict)
     old: str | None = None
@@ -315,12 +326,17 @@ class Draft(Report):
     says where each section and each number came from, what it is made from, and its history."""
 
     prior: Report | None = Field(
-        default=None, description="The prior report the draft is built on, whole: the cross-year rules check against it."
+        default=None,
+        description="The prior report the draft is built on, whole: the cross-year rules check against it.",
     )
     figures_source: str | None = Field(default=None, description="Where this year's figures came from.")
     figure_origins: dict[str, FigureOrigin] = Field(default_factory=dict, description="Per table key.")
-    prose_origins: list[ProseOrigin] = Field(default_factory=list, description="Per figure stated in the text.")
-    claims: list[ClaimNote] = Field(default_factory=list, description="Statements the figures decide, or cannot.")
+    prose_origins: list[ProseOrigin] = Field(
+        default_factory=list, description="Per figure stated in the text."
+    )
+    claims: list[ClaimNote] = Field(
+        default_factory=list, description="Statements the figures decide, or cannot."
+    )
     messages: list[str] = Field(
         default_factory=list, description="For the staff, in Chinese: what was flagged, carried, rejected."
     )
@@ -328,6 +344,10 @@ class Draft(Report):
         default=None, description="The layout of this file; drafts saved before revisions existed have none."
     )
     recipe: Recipe | None = None
-    history: list[Version] = Field(default_factory=list, description="Applied versions, the first being the draft.")
-    undone: list[Version] = Field(default_factory=list, description="Versions undone, latest last: what 重做 redoes.")
+    history: list[Version] = Field(
+        default_factory=list, description="Applied versions, the first being the draft."
+    )
+    undone: list[Version] = Field(
+        default_factory=list, description="Versions undone, latest last: what 重做 redoes."
+    )
     proposal: Proposal | None = None

@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # the corpus pulls in Chroma and LangChain: not for `parse` a
 __all__ = ["print_findings", "print_ingest", "print_report", "print_search"]
 
 
-
 def print_report(console: Console, report: Report) -> None:
     meta = report.meta
     info = Table.grid(padding=(0, 2))
@@ -31,7 +30,12 @@ def print_report(console: Console, report: Report) -> None:
         ("机关", meta.agency),
         ("地区", meta.region),
         ("年度", f"{meta.year}（依据：{meta.year_evidence}）" if meta.year else None),
-        ("格式", f"{FORMAT_NAMES[meta.format] if meta.format else '未知'}（依据：{meta.format_evidence}）" if meta.format else None),
+        (
+            "格式",
+            f"{FORMAT_NAMES[meta.format] if meta.format else '未知'}（依据：{meta.format_evidence}）"
+            if meta.format
+            else None,
+        ),
         ("发布日期", meta.published.isoformat() if meta.published else None),
         ("文号", meta.doc_number),
         ("来源文件", meta.source),
@@ -48,7 +52,9 @@ def print_report(console: Console, report: Report) -> None:
         for spec in tables_for(meta.format):
             keys = [k for k in spec.keys if k in report.figures]
             if keys:
-                console.print(_t3_grid(report, spec.keys) if spec.id == "t3" else _figure_list(report, spec.title, keys))
+                console.print(
+                    _t3_grid(report, spec.keys) if spec.id == "t3" else _figure_list(report, spec.title, keys)
+                )
 
     if report.prose_figures:
         prose = Table(title="正文中的数字", title_justify="left", show_lines=False)
@@ -57,7 +63,9 @@ def print_report(console: Console, report: Report) -> None:
         prose.add_column("所在章节", style="dim")
         for figure in report.prose_figures:
             value = f"{figure.qualifier if figure.qualifier in ('近', '约', '超过', '逾') else ''}{fmt_value(figure.value)}"
-            value += f"{figure.qualifier if figure.qualifier in ('余', '多', '以上', '左右') else ''}{figure.unit}"
+            value += (
+                f"{figure.qualifier if figure.qualifier in ('余', '多', '以上', '左右') else ''}{figure.unit}"
+            )
             prose.add_row(value, figure.label, (figure.section or "")[-30:])
         console.print(prose)
     for note in report.notes:
@@ -111,7 +119,11 @@ def _figure_list(report: Report, title: str, keys: list[str]) -> Table:
 def print_findings(console: Console, result: ValidationResult, source: str) -> None:
     errors, warnings = len(result.errors), len(result.warnings)
     if not result.findings:
-        console.print(Panel(Text("未发现问题：各项核对均通过。", style="bold green"), title=source, border_style="green"))
+        console.print(
+            Panel(
+                Text("未发现问题：各项核对均通过。", style="bold green"), title=source, border_style="green"
+            )
+        )
         return
     items = []
     for finding in result.findings:

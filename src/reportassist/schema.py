@@ -160,7 +160,12 @@ _T3_ROWS_COMMON_HEAD: tuple[tuple[str, str, str, str], ...] = (
     ("new", "一、本年新收政府信息公开申请数量", r"一、", r"本年新收政府信息公开申请数量"),
     ("carried_in", "二、上年结转政府信息公开申请数量", r"二、", r"上年结转政府信息公开申请数量"),
     ("granted", "三、本年度办理结果 （一）予以公开", r"（一）", r"予以公开"),
-    ("partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", r"（二）", r"部分公开(?:[（(][^）)]*[）)])?"),
+    (
+        "partial",
+        "（二）部分公开（区分处理的，只计这一情形，不计其他情形）",
+        r"（二）",
+        r"部分公开(?:[（(][^）)]*[）)])?",
+    ),
     ("denied.secret", "（三）不予公开 1.属于国家秘密", r"1" + _N, r"属于国家秘密"),
     ("denied.law", "2.其他法律行政法规禁止公开", r"2" + _N, r"其他法律行政法规禁止公开"),
     ("denied.safety", "3.危及“三安全一稳定”", r"3" + _N, r"危及[“\"]?三安全一稳定[”\"]?"),
@@ -176,7 +181,12 @@ _T3_ROWS_COMMON_HEAD: tuple[tuple[str, str, str, str], ...] = (
     ("rejected.repeat", "2.重复申请", r"2" + _N, r"重复申请"),
     ("rejected.publication", "3.要求提供公开出版物", r"3" + _N, r"要求提供公开出版物"),
     ("rejected.massive", "4.无正当理由大量反复申请", r"4" + _N, r"无正当理由大量反复申请"),
-    ("rejected.confirm", "5.要求行政机关确认或重新出具已获取信息", r"5" + _N, r"要求行政机关确认或重新出具已获取信息"),
+    (
+        "rejected.confirm",
+        "5.要求行政机关确认或重新出具已获取信息",
+        r"5" + _N,
+        r"要求行政机关确认或重新出具已获取信息",
+    ),
 )
 _T3_ROWS_2021_OTHER = (
     (
@@ -253,7 +263,13 @@ def _t3_table(fmt: ReportFormat) -> TableSpec:
                 f"表三“{col_label}”列",
             )
         )
-    return TableSpec(id="t3", title="表三 收到和处理政府信息公开申请情况", formats=(fmt,), rows=rows, constraints=tuple(constraints))
+    return TableSpec(
+        id="t3",
+        title="表三 收到和处理政府信息公开申请情况",
+        formats=(fmt,),
+        rows=rows,
+        constraints=tuple(constraints),
+    )
 
 
 def _short(label: str) -> str:
@@ -290,13 +306,22 @@ def _t4_table(formats: tuple[ReportFormat, ...]) -> TableSpec:
         column_labels=tuple(f"{gl}·{cl}" for _, gl in T4_GROUPS for cl in col_labels),
     )
     constraints = tuple(
-        Constraint("t4.group_total", tuple(f"t4.{g}.{c}" for c in cols[:-1]), (f"t4.{g}.total",), f"表四“{gl}”")
+        Constraint(
+            "t4.group_total", tuple(f"t4.{g}.{c}" for c in cols[:-1]), (f"t4.{g}.total",), f"表四“{gl}”"
+        )
         for g, gl in T4_GROUPS
     )
-    return TableSpec(id="t4", title="表四 政府信息公开行政复议、行政诉讼情况", formats=formats, rows=(row,), constraints=constraints)
+    return TableSpec(
+        id="t4",
+        title="表四 政府信息公开行政复议、行政诉讼情况",
+        formats=formats,
+        rows=(row,),
+        constraints=constraints,
+    )
 
 
 # ---------------------------------------------------------------- 表二
+
 
 def _t2_rows(rows: tuple[tuple[str, str, str, tuple[tuple[str, str], ...]], ...]) -> tuple[RowSpec, ...]:
     return tuple(
@@ -330,7 +355,11 @@ T2_2021 = TableSpec(
     amount_keys=frozenset({"t2.fees.amount"}),
 )
 
-_C2019_DOCS = (("made", "本年新制作数量"), ("published", "本年新公开数量"), ("total_public", "对外公开总数量"))
+_C2019_DOCS = (
+    ("made", "本年新制作数量"),
+    ("published", "本年新公开数量"),
+    ("total_public", "对外公开总数量"),
+)
 _C2019_ITEMS = (("prior_count", "上一年项目数量"), ("change", "本年增/减"), ("decisions", "处理决定数量"))
 T2_2019 = TableSpec(
     id="t2",
@@ -345,10 +374,17 @@ T2_2019 = TableSpec(
             ("penalty", "行政处罚", r"行政处罚", _C2019_ITEMS),
             ("coercion", "行政强制", r"行政强制", _C2019_ITEMS),
             ("fees", "行政事业性收费", r"行政事业性收费", _C2019_ITEMS[:2]),
-            ("procurement", "政府集中采购", r"政府集中采购", (("projects", "采购项目数量"), ("amount", "采购总金额"))),
+            (
+                "procurement",
+                "政府集中采购",
+                r"政府集中采购",
+                (("projects", "采购项目数量"), ("amount", "采购总金额")),
+            ),
         )
     ),
-    signed_keys=frozenset(f"t2.{r}.change" for r in ("licensing", "other_services", "penalty", "coercion", "fees")),
+    signed_keys=frozenset(
+        f"t2.{r}.change" for r in ("licensing", "other_services", "penalty", "coercion", "fees")
+    ),
     amount_keys=frozenset({"t2.procurement.amount"}),
 )
 
@@ -446,7 +482,6 @@ TABLE_HEADER_WORDS: tuple[str, ...] = tuple(
 )
 
 
-
 def tables_for(fmt: ReportFormat) -> tuple[TableSpec, ...]:
     return TABLES[fmt]
 
@@ -538,7 +573,7 @@ class CrossYear:
         return added - sum(values[len(self.prior_plus) + len(self.plus) :])  # type: ignore[arg-type]
 
     def formula(self, last: str, prior: Mapping[str, object], this: Mapping[str, object]) -> str:
-        """"上年报告X 3 + 本年Y 2 − 本年Z 1", in the template's Chinese names, for messages and provenance."""
+        """ "上年报告X 3 + 本年Y 2 − 本年Z 1", in the template's Chinese names, for messages and provenance."""
         terms = [f"{last}{label_of(k)} {prior.get(k)}" for k in self.prior_plus]
         terms += [f"本年{label_of(k)} {this.get(k)}" for k in self.plus]
         text = " + ".join(terms)
@@ -575,7 +610,13 @@ def _cross_year() -> tuple[CrossYear, ...]:
         for row in ("licensing", "other_services", "penalty", "coercion", "fees")
     ]
     relations += [
-        CrossYear(None, f"{key}{CUMULATIVE}", (f"{key}{CUMULATIVE}",), frozenset({("legacy", "legacy")}), plus=(key,))
+        CrossYear(
+            None,
+            f"{key}{CUMULATIVE}",
+            (f"{key}{CUMULATIVE}",),
+            frozenset({("legacy", "legacy")}),
+            plus=(key,),
+        )
         for key in LEGACY.keys
     ]
     return tuple(relations)

@@ -66,7 +66,9 @@ class Settings(BaseSettings):
     )
     llm_timeout: float = Field(default=60.0, gt=0, description="Seconds to wait for one answer of the model.")
     llm_turn_seconds: float = Field(
-        default=90.0, gt=0, description="Seconds a chat turn may wait for the model in all; then the text is kept."
+        default=90.0,
+        gt=0,
+        description="Seconds a chat turn may wait for the model in all; then the text is kept.",
     )
     llm_draft_seconds: float = Field(
         default=300.0,

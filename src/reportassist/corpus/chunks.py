@@ -80,7 +80,9 @@ def chunk_report(report: Report, report_id: str) -> list[Chunk]:
     ]
 
 
-def _collect(section: Section, path: str, canonical: str | None, out: list[tuple[str, str | None, str]]) -> None:
+def _collect(
+    section: Section, path: str, canonical: str | None, out: list[tuple[str, str | None, str]]
+) -> None:
     whole = section.full_text().strip()
     if not whole:
         return

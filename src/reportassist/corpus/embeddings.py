@@ -23,7 +23,13 @@ from sklearn.feature_extraction.text import HashingVectorizer
 
 from reportassist.errors import InputError
 
-__all__ = ["BACKENDS", "HashingEmbeddings", "SentenceTransformerEmbeddings", "UniversalSentenceEncoder", "get_embeddings"]
+__all__ = [
+    "BACKENDS",
+    "HashingEmbeddings",
+    "SentenceTransformerEmbeddings",
+    "UniversalSentenceEncoder",
+    "get_embeddings",
+]
 
 BACKENDS = ("use-multilingual", "hashing", "sentence-transformers:<path or name>")
 

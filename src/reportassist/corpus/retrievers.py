@@ -56,7 +56,9 @@ class _FilteredRetriever(BaseRetriever):
     def rank(self, query: str, k: int, where: ChunkFilter) -> list[Scored]:
         raise NotImplementedError
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[Document]:
         return _documents(self.rank(query, self.k, self.where))
 
 

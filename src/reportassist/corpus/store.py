@@ -93,7 +93,9 @@ class CorpusStore:
     recreated folder would otherwise find the old connection, now read-only.
     """
 
-    def __init__(self, root: Path, embeddings: Embeddings, chroma: chromadb.ClientAPI, embedding: str) -> None:
+    def __init__(
+        self, root: Path, embeddings: Embeddings, chroma: chromadb.ClientAPI, embedding: str
+    ) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self._collection = f"reportassist-{_identity(root, embedding).id}"
@@ -113,7 +115,9 @@ class CorpusStore:
 
     def close(self) -> None:
         """Release the Chroma client (the embedded database's connection once no other store uses it)."""
-        close = getattr(self._client, "close", None)  # chromadb.Client has it; its ClientAPI type does not say so
+        close = getattr(
+            self._client, "close", None
+        )  # chromadb.Client has it; its ClientAPI type does not say so
         if close is not None:
             close()
 
@@ -143,7 +147,9 @@ class CorpusStore:
     def report(self, report_id: str) -> Report:
         return self._load(report_id).report
 
-    def retriever(self, mode: Mode = "hybrid", k: int = 5, where: ChunkFilter | None = None) -> KeywordRetriever | DenseRetriever | HybridRetriever:
+    def retriever(
+        self, mode: Mode = "hybrid", k: int = 5, where: ChunkFilter | None = None
+    ) -> KeywordRetriever | DenseRetriever | HybridRetriever:
         """A LangChain retriever over the store's sections."""
         where = where or ChunkFilter()
         keyword, dense = self._base_retrievers()
@@ -154,7 +160,9 @@ class CorpusStore:
             return dense.model_copy(update=settings)
         return HybridRetriever(keyword=keyword, dense=dense, k=k, where=where)
 
-    def search(self, query: str, k: int = 5, where: ChunkFilter | None = None, mode: Mode = "hybrid") -> list[Scored]:
+    def search(
+        self, query: str, k: int = 5, where: ChunkFilter | None = None, mode: Mode = "hybrid"
+    ) -> list[Scored]:
         where = where or ChunkFilter()
         return self.retriever(mode, k, where).rank(query, k, where)
 
@@ -194,7 +202,10 @@ class CorpusStore:
             return "unchanged"
         report = parse_document(read_bytes(path, data))
         if report.meta.year is None and report.meta.format is None:
-            raise InputError("不像政府信息公开工作年度报告：没有找到报告年度，也没有年度报告格式的表格或章节，未导入。", path=path)
+            raise InputError(
+                "不像政府信息公开工作年度报告：没有找到报告年度，也没有年度报告格式的表格或章节，未导入。",
+                path=path,
+            )
         chunks = chunk_report(report, report_id)
         stored = _Stored(report=report, chunks=chunks, words=[words(c.text) for c in chunks])
         write_atomic(self.root / "reports" / f"{report_id}.json", stored.model_dump_json().encode("utf-8"))
@@ -274,7 +285,9 @@ class CorpusStore:
 
     def _write_manifest(self) -> None:
         data = {key: entry.model_dump(mode="json") for key, entry in sorted(self._manifest.items())}
-        write_atomic(self.root / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(
+            self.root / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+        )
 
 
 class _Identity(BaseModel):
@@ -313,7 +326,9 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and p.suffix.lower() in suffixes and not p.name.startswith(".")
+                    if p.is_file()
+                    and p.suffix.lower() in suffixes
+                    and not p.name.startswith(".")
                     and p.name.lower() not in ("readme.md", "readme.txt")
                 )
             )

@@ -134,15 +134,20 @@ def _messages(draft: Draft, flagged: list[str], carried: list[str]) -> list[str]
     ]
     if flagged:
         unique = list(dict.fromkeys(flagged))
-        lines.append(f"待核实 {len(unique)} 处（本年无法推知的文号、文件名称、日期、网址）：" + "；".join(unique))
+        lines.append(
+            f"待核实 {len(unique)} 处（本年无法推知的文号、文件名称、日期、网址）：" + "；".join(unique)
+        )
     if carried:
         lines.append("沿用上年的联系方式：" + "；".join(dict.fromkeys(carried)))
     rewritten = [c for c in draft.claims if c.status == "rewritten"]
     if rewritten:
         lines.append(
-            f"按本年表格改写了 {len(rewritten)} 处与表格不符的说法：" + "；".join(f"“{c.sentence}”→“{c.now}”" for c in rewritten)
+            f"按本年表格改写了 {len(rewritten)} 处与表格不符的说法："
+            + "；".join(f"“{c.sentence}”→“{c.now}”" for c in rewritten)
         )
     review = [c for c in draft.claims if c.status == "review"]
     if review:
-        lines.append(f"请核实 {len(review)} 处表格无法判断的说法：" + "；".join(f"“{c.sentence}”" for c in review))
+        lines.append(
+            f"请核实 {len(review)} 处表格无法判断的说法：" + "；".join(f"“{c.sentence}”" for c in review)
+        )
     return lines

@@ -120,7 +120,11 @@ def _rewrite(draft: Draft, model: BaseChatModel, progress: Callable[[str], None]
             edit = Edit(kind="replace_text", section=place, old=section.text, new=result.text, author="model")
             draft.history[0].edits.append(edit)
             section.text = result.text
-            section.origin = section.origin.model_copy(update={"kind": "llm", "note": REWRITTEN}) if section.origin else None
+            section.origin = (
+                section.origin.model_copy(update={"kind": "llm", "note": REWRITTEN})
+                if section.origin
+                else None
+            )
         elif not result.accepted:
             draft.messages.append(f"“{section.heading}”未采用模型改写：" + "；".join(result.reasons))
     analyse_prose(draft)

@@ -62,14 +62,23 @@ def settle_claims(
             for sentence, found in _by_sentence(find_claims(section.text, fmt), tables):
                 where = section.heading or "开头"
                 if found is None:
-                    notes.append(ClaimNote(section=where, sentence=sentence.sentence, says=sentence.claim.says, status="review"))
+                    notes.append(
+                        ClaimNote(
+                            section=where,
+                            sentence=sentence.sentence,
+                            says=sentence.claim.says,
+                            status="review",
+                        )
+                    )
                     continue
                 now = _rewritten(found, fmt, year, agency, tables)
                 dropped = now in written
                 section.text = section.text.replace(found.sentence, "" if dropped else now, 1)
                 written.add(now)
                 shown = "，".join(f"{label_of(k)} {tables.get(k)}" for k in claim_keys(found))
-                detail = f"上年的说法与本年表格不符（{shown}），" + ("与上文改写的句子相同，删去" if dropped else "按本年表格改写")
+                detail = f"上年的说法与本年表格不符（{shown}），" + (
+                    "与上文改写的句子相同，删去" if dropped else "按本年表格改写"
+                )
                 notes.append(
                     ClaimNote(
                         section=where,
@@ -100,7 +109,9 @@ def _by_sentence(
     return out
 
 
-def _rewritten(found: ClaimFound, fmt: ReportFormat, year: int, agency: str, tables: Mapping[str, Value | None]) -> str:
+def _rewritten(
+    found: ClaimFound, fmt: ReportFormat, year: int, agency: str, tables: Mapping[str, Value | None]
+) -> str:
     """The sentence saying what this year's figures say instead."""
     claim = found.claim
     if claim.id == "cases_closed":

@@ -25,11 +25,15 @@ __all__ = ["FEES_PEER", "Composed", "compose_sections", "peers_needed"]
 
 _FEES = "信息处理费"
 # Fields of the web page a report was copied from, one per line; the link may run into the text after it.
-_PAGE_FIELD = re.compile(r"^\s*(?:标题|发布时间|发布日期|成文日期|文号|发布机构|栏目|来源|索引号|主题分类|浏览次数)\s*[:：]")
+_PAGE_FIELD = re.compile(
+    r"^\s*(?:标题|发布时间|发布日期|成文日期|文号|发布机构|栏目|来源|索引号|主题分类|浏览次数)\s*[:：]"
+)
 _PAGE_LINK = re.compile(r"^\s*(?:原文链接|原文地址|链接)\s*[:：]\s*\S*?\.s?html?")
 _CN_NUMBERS = "一二三四五六七八九十"
 # The numbering a heading starts with: "三、", "（二）", "3.", "3、".
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.、．](?!\d))\s*")
+_NUMBERING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[）)]|\d+\s*[.、．](?!\d))\s*"
+)
 _CONTACT_SENTENCE = re.compile(r"[^。\n]*(?:电话|地址|邮编|邮政编码|传真|邮箱|联系)[^。\n]*。?")
 
 
@@ -143,7 +147,11 @@ class _Composer:
             moved = self._roll(extra)
             moved.level = 2
             # a legacy report's "三、贯彻落实…" is a sub-part of 一 now: numbered on from its sub-parts
-            number = _CN_NUMBERS[len(base.children)] if len(base.children) < len(_CN_NUMBERS) else str(len(base.children) + 1)
+            number = (
+                _CN_NUMBERS[len(base.children)]
+                if len(base.children) < len(_CN_NUMBERS)
+                else str(len(base.children) + 1)
+            )
             moved.heading = f"（{number}）{_NUMBERING.sub('', moved.heading)}"
             base.children.append(moved)
         return base
@@ -172,7 +180,11 @@ class _Composer:
         rolled = self._roll_peer(peer)
         section = self._new(canonical, f"{note}\n{rolled}", kind="peer")
         section.origin = SectionOrigin(
-            kind="peer", source=peer.source, agency=peer.agency, year=peer.year, heading=peer.heading,
+            kind="peer",
+            source=peer.source,
+            agency=peer.agency,
+            year=peer.year,
+            heading=peer.heading,
             note="上年报告没有这一部分",
         )
         return section
@@ -181,10 +193,14 @@ class _Composer:
         """六 of a 2021-format report must say whether 信息处理费 was charged; a legacy report's
         收费及减免 part is kept there."""
         if legacy_fees is not None and legacy_fees.full_text().strip():
-            other.text = _before_closing(other.text, self._roll_text(legacy_fees.full_text(), legacy_fees.heading))
+            other.text = _before_closing(
+                other.text, self._roll_text(legacy_fees.full_text(), legacy_fees.heading)
+            )
         if self.fmt != "gb2021" or _FEES in other.full_text():
             return other
-        statement = self._fees_from_peer() or render_prompt("draft/fees_statement", year=self.ctx.year, agency=self.agency)
+        statement = self._fees_from_peer() or render_prompt(
+            "draft/fees_statement", year=self.ctx.year, agency=self.agency
+        )
         other.text = _before_closing(other.text, statement)
         return other
 
@@ -196,7 +212,9 @@ class _Composer:
         if not sentences:
             return None
         peer_only = peer.model_copy(update={"text": "".join(sentences)})
-        note = check_mark(f"信息处理费的说明参考{peer.agency or '其他机关'}{peer.year or ''}年报告写成，请按本机关实际核实")
+        note = check_mark(
+            f"信息处理费的说明参考{peer.agency or '其他机关'}{peer.year or ''}年报告写成，请按本机关实际核实"
+        )
         return self._roll_peer(peer_only) + note
 
     # ------------------------------------------------------------------ text
@@ -245,7 +263,8 @@ class _Composer:
 
     def _record(self, rolled: Rolled, heading: str) -> None:
         self.out.prose_origins.extend(
-            ProseOrigin(label=label, section=heading or None, origin=origin) for label, origin in rolled.figures
+            ProseOrigin(label=label, section=heading or None, origin=origin)
+            for label, origin in rolled.figures
         )
         self.out.flagged.extend(rolled.flagged)
         self.out.carried.extend(rolled.carried)

@@ -97,7 +97,9 @@ def derive_figures(
     return out
 
 
-def _carry_forward(fmt: ReportFormat, prior: Report, last: str, out: DerivedFigures, prior_of: PriorOf) -> None:
+def _carry_forward(
+    fmt: ReportFormat, prior: Report, last: str, out: DerivedFigures, prior_of: PriorOf
+) -> None:
     """The figures that last year's report fixes for this year (`schema.cross_year_relations`)."""
     for relation in cross_year_relations(prior.meta.format, fmt):
         if not out.known(relation.key):
@@ -139,7 +141,9 @@ def _solve(constraint: Constraint, out: DerivedFigures, signed: frozenset[str], 
         rest = [k for k in unknown if k not in side]
         if not rest and this_total == other_total and not (set(unknown) & signed):
             for key in unknown:
-                out.set(key, 0, "derived", f"{constraint.where}：其余各项之和已等于合计，此项为 0", prior_of(key))
+                out.set(
+                    key, 0, "derived", f"{constraint.where}：其余各项之和已等于合计，此项为 0", prior_of(key)
+                )
             return True
     return False
 

@@ -35,7 +35,9 @@ def load_draft(path: Path) -> Draft:
         content = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = f"第 {exc.lineno} 行第 {exc.colno} 列" if isinstance(exc, json.JSONDecodeError) else None
-        raise InputError("文件已损坏：不是完整的 JSON，可能没有保存完或被改动过。", path=path, place=where) from exc
+        raise InputError(
+            "文件已损坏：不是完整的 JSON，可能没有保存完或被改动过。", path=path, place=where
+        ) from exc
     if not isinstance(content, dict) or not {"meta", "sections", "figures"} <= set(content):
         raise InputError("不是 reportassist 保存的草稿（.json）。", path=path)
     try:
@@ -44,5 +46,6 @@ def load_draft(path: Path) -> Draft:
         error = exc.errors()[0]
         field = ".".join(str(part) for part in error["loc"])
         raise InputError(
-            f"草稿文件的内容不完整或被改动过（{field}），也可能是其他版本的程序保存的；请重新起草。", path=path
+            f"草稿文件的内容不完整或被改动过（{field}），也可能是其他版本的程序保存的；请重新起草。",
+            path=path,
         ) from exc

@@ -42,14 +42,18 @@ _CONTACT = re.compile(
 )
 _URL_YEAR = re.compile(r"(?<!\d)(20\d\d)")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fffA-Za-z]{1,12}[〔\[［]\s*(\d{4})\s*[〕\]］]\s*\d+\s*号")
-_TITLE = re.compile(r"《[^《》\n]{1,80}》(?:\s*[（(][^（）()\n]{0,30}[〔\[［]\s*\d{4}\s*[〕\]］][^（）()\n]{0,10}[）)])?")
+_TITLE = re.compile(
+    r"《[^《》\n]{1,80}》(?:\s*[（(][^（）()\n]{0,30}[〔\[［]\s*\d{4}\s*[〕\]］][^（）()\n]{0,10}[）)])?"
+)
 _DATE = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _YEAR = re.compile(r"(?<![\d.〔\[［])(\d{4})(?=\s*(?:年|[-—–~～至到]\s*\d{4}\s*年))")
 _NUMBER_AT = re.compile(r"\d+(?:\.\d+)?\s*(?:余|多)?")
 # Any other number followed by a measure word (“政策明白卡”12张) that the prose reader does not know;
 # a number followed by other words is a name (12345便民服务热线, 农技110), not a count.
 _COUNTED = alternation([*(u for u in MEASURE if u not in NOT_COUNTED), *MULTIPLIERS])
-_OTHER_NUMBER = re.compile(rf"(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?:余|多)?(?=\s*(?:{_COUNTED}))")
+_OTHER_NUMBER = re.compile(
+    rf"(?<![\d.A-Za-z])(?P<num>\d+(?:\.\d+)?)(?![\d.])\s*(?:余|多)?(?=\s*(?:{_COUNTED}))"
+)
 _QUOTED = re.compile(r"“[^”\n]{0,16}”")
 _MEASURE = re.compile(rf"\s*(?:{_COUNTED})")
 _CLAUSE_START = re.compile(r"[，,。；;：:！？!?\n（()）]")
@@ -78,7 +82,9 @@ class ProseValues:
     def given(self, label: str, prior: Value | None) -> tuple[Value, FigureOrigin] | None:
         """This year's value of the prose figure `label` where staff gave it, with its origin."""
         if label in self.staff:
-            return self.staff[label], FigureOrigin(kind="staff", detail=f"{STAFF_DETAIL}“{label}”", prior=prior)
+            return self.staff[label], FigureOrigin(
+                kind="staff", detail=f"{STAFF_DETAIL}“{label}”", prior=prior
+            )
         if label in self.by_label:
             detail = f"本年数据（{self.source}）“{label}”"
             return self.by_label[label], FigureOrigin(kind="given", detail=detail, prior=prior)
@@ -108,7 +114,9 @@ class RollContext:
 @dataclass
 class Rolled:
     text: str
-    figures: list[tuple[str, FigureOrigin]] = field(default_factory=list)  # (label, origin) of each prose figure
+    figures: list[tuple[str, FigureOrigin]] = field(
+        default_factory=list
+    )  # (label, origin) of each prose figure
     flagged: list[str] = field(default_factory=list)  # what was marked 【待核实】
     carried: list[str] = field(default_factory=list)  # contact details kept as they were
 
@@ -130,7 +138,9 @@ def roll_text(text: str, ctx: RollContext, section: str | None = None) -> Rolled
         taken.append((start, end))
 
     for m in _CONTACT.finditer(text):
-        if m.group(0).startswith(("http", "www")) and any(ctx.rolls(int(y)) for y in _URL_YEAR.findall(m.group(0))):
+        if m.group(0).startswith(("http", "www")) and any(
+            ctx.rolls(int(y)) for y in _URL_YEAR.findall(m.group(0))
+        ):
             # the address of last year's report (…/202302/t20230220_…htm): this year's is not known yet
             edit(*m.span(), check_mark("网址", ctx.was, m.group(0)))
             rolled.flagged.append(m.group(0))
@@ -184,7 +194,9 @@ def _figures(
     found: dict[int, tuple[Value, FigureOrigin]] = {}
     for index, figure in enumerate(figures):
         known = {i: v for i, (v, _) in found.items()}
-        result = _this_year(figure, index, figures, labels, known, ctx) or _rate(text, figure, index, figures, known, ctx, edit)
+        result = _this_year(figure, index, figures, labels, known, ctx) or _rate(
+            text, figure, index, figures, known, ctx, edit
+        )
         if result is not None:
             found[index] = result
     rebuilt = _rebuild_breakdowns(text, figures, labels, found, ctx, free, edit, rolled)
@@ -204,7 +216,9 @@ def _figures(
         else:
             shown = text[start:end].strip()
             edit(start, end, fill_mark(labels[index], ctx.was, shown))
-            origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{shown}{figure.unit}", prior=figure.value)
+            origin = FigureOrigin(
+                kind="placeholder", detail=f"{ctx.was}：{shown}{figure.unit}", prior=figure.value
+            )
         rolled.figures.append((labels[index], origin))
 
 
@@ -333,7 +347,9 @@ def _other_numbers(
             edit(start, end, _show(value))
         else:
             edit(start, end, fill_mark(label, ctx.was, f"{m.group(0).strip()}{unit}"))
-            origin = FigureOrigin(kind="placeholder", detail=f"{ctx.was}：{m.group(0).strip()}{unit}", prior=prior)
+            origin = FigureOrigin(
+                kind="placeholder", detail=f"{ctx.was}：{m.group(0).strip()}{unit}", prior=prior
+            )
         rolled.figures.append((label, origin))
 
 

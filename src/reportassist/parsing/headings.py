@@ -16,7 +16,9 @@ _CN_NUM = "一二三四五六七八九十"
 _L1 = re.compile(rf"^\s*([{_CN_NUM}]+)\s*[、.．]\s*")
 _L2 = re.compile(rf"^\s*[（(]\s*([{_CN_NUM}]+)\s*[）)]\s*")
 _L3 = re.compile(r"^\s*(?:(\d{1,2})\s*[.．、](?!\d)|[（(](\d{1,2})[）)])\s*")
-_NUMBERING = re.compile(rf"^\s*(?:[{_CN_NUM}]+\s*[、.．]|[（(]\s*[{_CN_NUM}]+\s*[）)]|\d{{1,2}}\s*[.．、]|[（(]\d{{1,2}}[）)])\s*")
+_NUMBERING = re.compile(
+    rf"^\s*(?:[{_CN_NUM}]+\s*[、.．]|[（(]\s*[{_CN_NUM}]+\s*[）)]|\d{{1,2}}\s*[.．、]|[（(]\d{{1,2}}[）)])\s*"
+)
 _SPECIAL = re.compile(r"^\s*(引言|前言|附表|附件\s*\d*)\s*$")
 _TITLE_END = re.compile(r"[。：:]|\s(?=[^\s\dA-Za-z(（])")
 

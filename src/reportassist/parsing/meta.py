@@ -12,17 +12,27 @@ from reportassist.schema import format_for_year
 
 __all__ = ["detect_format", "detect_meta"]
 
-_TITLE = re.compile(r"(\d{4})\s*年\s*度?\s*(?:的)?\s*政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*(?:年度)?报告")
+_TITLE = re.compile(
+    r"(\d{4})\s*年\s*度?\s*(?:的)?\s*政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*(?:年度)?报告"
+)
 _FIELD = re.compile(r"^\s*(标题|发布时间|发布日期|成文日期|文号|发布机构)\s*[:：]\s*(.*)$")
 _PERIOD = re.compile(r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日")
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年(?!\d)")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
-_DOC_NUMBER = re.compile(r"^[\u4e00-\u9fff]{0,12}\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*[—－-]?\s*\d+\s*号?$")
+_DOC_NUMBER = re.compile(
+    r"^[\u4e00-\u9fff]{0,12}\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*[—－-]?\s*\d+\s*号?$"
+)
 _REGION = re.compile(r"^(.+?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|县|旗|区))(?![市县区州盟旗省])")
 _LETTER_WORDS = ("关于报送", "的函", "的通知", "的报告》", "附件：", "附件:")
 
 _GB2021_MARKS = ("本年制发件数", "本年废止件数", "现行有效件数", "逾期不补正", "缴纳费用")
-_GB2019_MARKS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项")
+_GB2019_MARKS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "其他对外管理服务事项",
+)
 _GB_COMMON_MARKS = ("本年新收政府信息公开申请数量", "三安全一稳定", "结果维持")
 _LEGACY_MARKS = ("主动公开文件数", "受理政府信息公开申请总数", "对申请的答复总数", "第三十二条")
 
@@ -88,7 +98,9 @@ def _year(title: str | None, body: str) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _agency(title: str | None, title_index: int | None, paragraphs: list[Paragraph], fields: dict[str, str]) -> str | None:
+def _agency(
+    title: str | None, title_index: int | None, paragraphs: list[Paragraph], fields: dict[str, str]
+) -> str | None:
     if title:
         m = _TITLE.search(title)
         if m:

@@ -26,7 +26,9 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_START = re.compile(r"[，,。；;：:！？!?\n（()）]")
 # …to the first of these after it: "申请41件（含上年结转1件）" is about 41, "7件、自然人29件" about 7.
 _CLAUSE_END = re.compile(r"[，,。；;：:！？!?\n（(、]")
-_BREAKDOWN_MARKER = re.compile(r"[，,；;：:\s]*(其中|分别为|分别是|包括|涉及|按[^，,。；]{0,10}分(?:为)?)[，,：:\s]*")
+_BREAKDOWN_MARKER = re.compile(
+    r"[，,；;：:\s]*(其中|分别为|分别是|包括|涉及|按[^，,。；]{0,10}分(?:为)?)[，,：:\s]*"
+)
 _EXHAUSTIVE_MARKERS = ("分别为", "分别是", "按")
 # Verbs that begin another statement in the same sentence rather than list a part.
 _NEW_PREDICATE = re.compile(r"办结|结转|答复|办理|受理|收到|审结|转办")
@@ -88,7 +90,7 @@ def _around(
 def plain_label(clause: str, fig_start: int, fig_end: int, unit: str = "") -> str:
     """The words that say what the figure counts: before it, or after it when nothing precedes. Quick, for
     reading reports; a draft names the figures it leaves to fill with `parsing.labels.figure_label`."""
-    before = clause[:fig_start].strip().lstrip("、”’\"")
+    before = clause[:fig_start].strip().lstrip('、”’"')
     before = re.sub(r"^(?:[其另]中|共计?|合计|总计|累计|全年|今年|本年度?|年内|以来|已|均|及时)+", "", before)
     after = clause[fig_end:].strip()
     if len(re.sub(r"[^\u4e00-\u9fff]", "", before)) >= 2:

@@ -44,7 +44,12 @@ def _header_start(text: str, start: int) -> int:
     pos = start
     while pos > line_start:
         found = next(
-            (p for word in TABLE_HEADER_WORDS if (p := _word_before(text, line_start, pos, word)) is not None), None
+            (
+                p
+                for word in TABLE_HEADER_WORDS
+                if (p := _word_before(text, line_start, pos, word)) is not None
+            ),
+            None,
         )
         if found is None:
             break

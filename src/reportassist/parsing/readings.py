@@ -17,10 +17,21 @@ from reportassist.units import AMOUNT, TABLE_COUNT
 __all__ = ["readings_for"]
 
 _COUNT_UNITS = frozenset(TABLE_COUNT)
-_T3_COLS = {"natural": "自然人", "commercial": "商业企业", "research": "科研机构", "social": "社会公益组织", "legal": "法律服务机构"}
-_DENIED = tuple(f"t3.denied.{r}.total" for r in ("secret", "law", "safety", "third_party", "internal", "process", "enforcement", "query"))
+_T3_COLS = {
+    "natural": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social": "社会公益组织",
+    "legal": "法律服务机构",
+}
+_DENIED = tuple(
+    f"t3.denied.{r}.total"
+    for r in ("secret", "law", "safety", "third_party", "internal", "process", "enforcement", "query")
+)
 _UNABLE = tuple(f"t3.unable.{r}.total" for r in ("not_held", "must_create", "unclear"))
-_REJECTED = tuple(f"t3.rejected.{r}.total" for r in ("petition", "repeat", "publication", "massive", "confirm"))
+_REJECTED = tuple(
+    f"t3.rejected.{r}.total" for r in ("petition", "repeat", "publication", "massive", "confirm")
+)
 
 
 @dataclass(frozen=True)
@@ -52,23 +63,47 @@ _GB_ENTRIES: tuple[_Entry, ...] = (
     _Entry(r"不予公开", (_DENIED,), sentence=_APPLICATION, not_sentence=_CASES),
     _Entry(r"无法提供", (_UNABLE,), sentence=_APPLICATION, not_sentence=_CASES),
     _Entry(r"不予处理", (_REJECTED,), sentence=_APPLICATION, not_sentence=_CASES),
-    _Entry(r"予以公开|同意公开", (("t3.granted.total",),), sentence=_APPLICATION, not_sentence=_CASES, not_clause=r"不予|部分"),
+    _Entry(
+        r"予以公开|同意公开",
+        (("t3.granted.total",),),
+        sentence=_APPLICATION,
+        not_sentence=_CASES,
+        not_clause=r"不予|部分",
+    ),
     _Entry(r"新收", (("t3.new.total",),), sentence=_APPLICATION, not_sentence=_CASES),
     _Entry(
         r"收到|受理|接收|共收|收悉",
         (("t3.new.total",), ("t3.new.total", "t3.carried_in.total")),
-        sentence=_APPLICATION, not_sentence=_CASES,
+        sentence=_APPLICATION,
+        not_sentence=_CASES,
         topic="公开",
         not_clause=r"复议|诉讼|信访|投诉|咨询|留言|来信|建议|提案|许可|审批",
     ),
-    _Entry(r"逾期不补正", (("t3.other.no_correction.total",),), formats=("gb2021",), sentence=_APPLICATION, not_sentence=_CASES),
-    _Entry(r"逾期未(?:按收费通知要求)?缴纳", (("t3.other.no_fee.total",),), formats=("gb2021",), not_sentence=_CASES),
-    _Entry(r"办结|办理完毕|答复完毕|处理完毕", (("t3.handled.total",),), sentence=_APPLICATION, not_sentence=_CASES),
+    _Entry(
+        r"逾期不补正",
+        (("t3.other.no_correction.total",),),
+        formats=("gb2021",),
+        sentence=_APPLICATION,
+        not_sentence=_CASES,
+    ),
+    _Entry(
+        r"逾期未(?:按收费通知要求)?缴纳",
+        (("t3.other.no_fee.total",),),
+        formats=("gb2021",),
+        not_sentence=_CASES,
+    ),
+    _Entry(
+        r"办结|办理完毕|答复完毕|处理完毕",
+        (("t3.handled.total",),),
+        sentence=_APPLICATION,
+        not_sentence=_CASES,
+    ),
     *(
         _Entry(
             label,
             ((f"t3.new.{col}",), (f"t3.new.{col}", f"t3.carried_in.{col}")),
-            sentence=_APPLICATION, not_sentence=_CASES,
+            sentence=_APPLICATION,
+            not_sentence=_CASES,
         )
         for col, label in _T3_COLS.items()
     ),
@@ -76,7 +111,11 @@ _GB_ENTRIES: tuple[_Entry, ...] = (
         _Entry(rf"(?:{words}).*(?:{outcome})|(?:{outcome}).*(?:{words})", readings, not_clause=other)
         for words, other, group_keys in (
             ("行政复议|复议", "诉讼", (("t4.review",),)),
-            ("行政诉讼|诉讼", "复议", (("t4.suit_direct", "t4.suit_after"), ("t4.suit_direct",), ("t4.suit_after",))),
+            (
+                "行政诉讼|诉讼",
+                "复议",
+                (("t4.suit_direct", "t4.suit_after"), ("t4.suit_direct",), ("t4.suit_after",)),
+            ),
         )
         for outcome, readings in (
             (r"纠正|撤销|责令|确认违法", _t4(group_keys, "corrected")),
@@ -85,12 +124,26 @@ _GB_ENTRIES: tuple[_Entry, ...] = (
         )
     ),
     _Entry(r"行政复议", _t4((("t4.review",),), "total"), not_clause=r"诉讼"),
-    _Entry(r"行政诉讼", _t4((("t4.suit_direct", "t4.suit_after"), ("t4.suit_direct",), ("t4.suit_after",)), "total"), not_clause=r"复议"),
+    _Entry(
+        r"行政诉讼",
+        _t4((("t4.suit_direct", "t4.suit_after"), ("t4.suit_direct",), ("t4.suit_after",)), "total"),
+        not_clause=r"复议",
+    ),
     _Entry(r"现行有效.*规范性文件|规范性文件.*现行有效", (("t2.normative.in_force",),), formats=("gb2021",)),
-    _Entry(r"(?:制发|印发|出台|发布).*规范性文件", (("t2.normative.issued",),), formats=("gb2021",), not_clause="废止"),
+    _Entry(
+        r"(?:制发|印发|出台|发布).*规范性文件",
+        (("t2.normative.issued",),),
+        formats=("gb2021",),
+        not_clause="废止",
+    ),
     _Entry(r"废止.*规范性文件|规范性文件.*废止", (("t2.normative.repealed",),), formats=("gb2021",)),
     _Entry(r"现行有效.*规章|规章.*现行有效", (("t2.regulations.in_force",),), formats=("gb2021",)),
-    _Entry(r"(?:制发|印发|出台|发布).*规章", (("t2.regulations.issued",),), formats=("gb2021",), not_clause="废止"),
+    _Entry(
+        r"(?:制发|印发|出台|发布).*规章",
+        (("t2.regulations.issued",),),
+        formats=("gb2021",),
+        not_clause="废止",
+    ),
     _Entry(r"行政许可.*决定|许可决定", (("t2.licensing.decisions",),)),
     _Entry(r"行政处罚.*决定|处罚决定", (("t2.penalty.decisions",),)),
     _Entry(r"行政强制.*决定|强制决定", (("t2.coercion.decisions",),)),
@@ -98,10 +151,27 @@ _GB_ENTRIES: tuple[_Entry, ...] = (
 )
 
 _LEGACY_ENTRIES: tuple[_Entry, ...] = (
-    _Entry(r"累计.*主动公开|主动公开.*累计", (("legacy.active.total" + CUMULATIVE,),), formats=("legacy",), not_clause=r"其他|类"),
-    _Entry(r"主动公开(?:了)?(?:政府)?(?:信息|文件)", (("legacy.active.total",),), formats=("legacy",), not_clause=r"其他|类"),
-    _Entry(r"(?:受理|收到).*申请|申请.*(?:受理|收到)", (("legacy.requests.total",),), formats=("legacy",), not_clause="复议|诉讼"),
-    _Entry(r"答复", (("legacy.replies.total",),), formats=("legacy",), sentence=_APPLICATION, not_sentence=_CASES),
+    _Entry(
+        r"累计.*主动公开|主动公开.*累计",
+        (("legacy.active.total" + CUMULATIVE,),),
+        formats=("legacy",),
+        not_clause=r"其他|类",
+    ),
+    _Entry(
+        r"主动公开(?:了)?(?:政府)?(?:信息|文件)",
+        (("legacy.active.total",),),
+        formats=("legacy",),
+        not_clause=r"其他|类",
+    ),
+    _Entry(
+        r"(?:受理|收到).*申请|申请.*(?:受理|收到)",
+        (("legacy.requests.total",),),
+        formats=("legacy",),
+        not_clause="复议|诉讼",
+    ),
+    _Entry(
+        r"答复", (("legacy.replies.total",),), formats=("legacy",), sentence=_APPLICATION, not_sentence=_CASES
+    ),
     _Entry(r"行政复议", (("legacy.reviews",),), formats=("legacy",), not_clause="诉讼"),
     _Entry(r"行政诉讼", (("legacy.suits",),), formats=("legacy",), not_clause="复议"),
 )

@@ -19,7 +19,16 @@ from reportassist.markers import ANY_MARK
 from reportassist.model import ReadingNote, Value
 from reportassist.schema import Constraint, RowSpec
 
-__all__ = ["Cell", "Hint", "RowReading", "is_value_text", "leading_values", "parse_value", "solve", "tokenize"]
+__all__ = [
+    "Cell",
+    "Hint",
+    "RowReading",
+    "is_value_text",
+    "leading_values",
+    "parse_value",
+    "solve",
+    "tokenize",
+]
 
 Cell = tuple[Value | None, str]  # the value (None: absent) and the text it was read from
 Candidate = tuple[Cell, ...]
@@ -123,9 +132,7 @@ def row_candidates(reading: RowReading) -> list[Candidate] | None:
     out: list[Candidate] = []
     for extra in _distributions(spare, [_token_cells(tokens[i]) - 1 for i in flexible]):  # type: ignore[operator]
         widths = dict(zip(flexible, extra))
-        per_token = [
-            list(_splits(t, widths[i] + 1)) if i in widths else [(t,)] for i, t in enumerate(tokens)
-        ]
+        per_token = [list(_splits(t, widths[i] + 1)) if i in widths else [(t,)] for i, t in enumerate(tokens)]
         for combo in itertools.product(*per_token):
             out.append(tuple((parse_value(p), p) for piece in combo for p in piece))
             if len(out) > _CAP:
@@ -215,7 +222,9 @@ def _as_values(reading: RowReading, cand: Candidate) -> dict[str, Value | None]:
     return {k: cell[0] for k, cell in zip(reading.keys, cand)}
 
 
-def _score(values: dict[str, Value | None], touched: set[str], constraints: list[Constraint], hints: list[Hint]) -> int:
+def _score(
+    values: dict[str, Value | None], touched: set[str], constraints: list[Constraint], hints: list[Hint]
+) -> int:
     score = 0
     for c in constraints:
         if touched & set(c.keys) and _holds(c, values):

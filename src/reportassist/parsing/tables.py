@@ -40,9 +40,15 @@ def structured_readings(
             label, values = _split_row([c for c in row if c is not None])
             if not values or not any(v.strip() for v in values):
                 continue
-            if t4 is not None and "结果维持" in table_text and len(_fit(values, len(t4.keys))) == len(t4.keys):
+            if (
+                t4 is not None
+                and "结果维持" in table_text
+                and len(_fit(values, len(t4.keys))) == len(t4.keys)
+            ):
                 spec_row = t4.rows[0]
-                readings.append(_reading(t4, spec_row, spec_row.keys, _fit(values, len(t4.keys)), atomic=True))
+                readings.append(
+                    _reading(t4, spec_row, spec_row.keys, _fit(values, len(t4.keys)), atomic=True)
+                )
                 continue
             if not _place_row(label, values, specs, cursors, readings):
                 unplaced.append((label, values))
@@ -52,7 +58,11 @@ def structured_readings(
 
 
 def _place_row(
-    label: str, values: list[str], specs: tuple[TableSpec, ...], cursors: dict[str, int], readings: list[RowReading]
+    label: str,
+    values: list[str],
+    specs: tuple[TableSpec, ...],
+    cursors: dict[str, int],
+    readings: list[RowReading],
 ) -> bool:
     """Match a labelled row to the next official row it names, in template order; False if none."""
     if not label:
@@ -113,8 +123,12 @@ def _match_row(spec: TableSpec, label: str, start: int) -> int | None:
     return None
 
 
-def _reading(spec: TableSpec, row: RowSpec, keys: tuple[str, ...], tokens: list[str], *, atomic: bool) -> RowReading:
-    return RowReading(table=spec.id, row=row, keys=keys, tokens=tuple(tokens), atomic=atomic, place=_place(spec, row))
+def _reading(
+    spec: TableSpec, row: RowSpec, keys: tuple[str, ...], tokens: list[str], *, atomic: bool
+) -> RowReading:
+    return RowReading(
+        table=spec.id, row=row, keys=keys, tokens=tuple(tokens), atomic=atomic, place=_place(spec, row)
+    )
 
 
 @dataclass

@@ -74,7 +74,8 @@ def _choose(path: Path, data: bytes) -> Reader:
     for reader in READERS:
         if suffix in reader.suffixes and reader.kind in ("docx", "pdf"):
             raise InputError(
-                f"扩展名是 {suffix}，但内容不是{_KIND_NAMES[reader.kind]}文件（文件可能已损坏或扩展名有误）。", path=path
+                f"扩展名是 {suffix}，但内容不是{_KIND_NAMES[reader.kind]}文件（文件可能已损坏或扩展名有误）。",
+                path=path,
             )
     if suffix in (".doc", ".wps", ".xls", ".et"):
         raise InputError(f"暂不支持旧版 {suffix} 格式，请在 Word/WPS 中另存为 .docx 后再读取。", path=path)

@@ -24,7 +24,10 @@ def decode_text(data: bytes, path: Path) -> str:
     else:
         text = _decode_guess(data)
     if text is None or not _looks_like_text(text):
-        raise InputError("无法识别为文本：内容既不是 UTF-8 也不是 GBK/GB18030 编码的文字，可能是二进制文件或已损坏。", path=path)
+        raise InputError(
+            "无法识别为文本：内容既不是 UTF-8 也不是 GBK/GB18030 编码的文字，可能是二进制文件或已损坏。",
+            path=path,
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -47,5 +50,9 @@ def _looks_like_text(text: str) -> bool:
     if not text:
         return True
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd")
+    bad = sum(
+        1
+        for ch in sample
+        if (ord(ch) < 32 and ch not in "\n\r\t\f") or 0xE000 <= ord(ch) <= 0xF8FF or ch == "\ufffd"
+    )
     return bad / len(sample) < 0.01

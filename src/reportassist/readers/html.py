@@ -46,7 +46,6 @@ _TEXT_BLOCKS = {"p", "div", "li", "blockquote", "pre", "dd", "dt"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 
-
 class HtmlReader:
     kind = "html"
     suffixes = (".html", ".htm", ".shtml", ".xhtml")

@@ -32,7 +32,9 @@ __all__ = ["PdfReader"]
 
 _BOMS_AND_SPACE = b"\xef\xbb\xbf \t\r\n\x00"
 # "3", "- 3 -", "— 3 —", "第3页", "第 3 页 共 10 页", "3/10": a running page number, not content.
-_PAGE_NUMBER = re.compile(r"^[—\-–－\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:(?:/|共)\s*\d{1,4}\s*页?)?[—\-–－\s]*$")
+_PAGE_NUMBER = re.compile(
+    r"^[—\-–－\s]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:(?:/|共)\s*\d{1,4}\s*页?)?[—\-–－\s]*$"
+)
 _BOLD_FONT = re.compile(r"bold|black|heavy|hei|xbs|xiaobiaosong", re.IGNORECASE)
 _HEADING_SIZE_STEP = 1.5  # points above the body size that make a line a heading
 _HEADING_MAX_CHARS = 80
@@ -82,7 +84,9 @@ class PdfReader:
         pages = [_page_items(raw) for raw in raw_pages]
         blocks = _assemble(pages, _body_style(pages))
         if not blocks:
-            raise InputError("PDF 没有文字层（可能是扫描件），请先用 OCR 转为文字，或提供 Word/网页版本。", path=path)
+            raise InputError(
+                "PDF 没有文字层（可能是扫描件），请先用 OCR 转为文字，或提供 Word/网页版本。", path=path
+            )
         return Document(path=path, kind=self.kind, blocks=blocks)
 
 
@@ -97,7 +101,9 @@ def _extract(path: Path, data: bytes) -> list[_RawPage]:
             raise InputError("PDF 已加密，需要密码才能打开。请提供未加密的版本。", path=path) from exc
         raise InputError(f"无法打开 PDF 文件：{exc}（文件可能已损坏）。", path=path) from exc
     except Exception as exc:
-        raise InputError(f"无法读取 PDF 内容：{type(exc).__name__}: {exc}（文件可能已损坏）。", path=path) from exc
+        raise InputError(
+            f"无法读取 PDF 内容：{type(exc).__name__}: {exc}（文件可能已损坏）。", path=path
+        ) from exc
 
 
 def _raw_page(page: Page) -> _RawPage:

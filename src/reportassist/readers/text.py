@@ -113,7 +113,14 @@ def _continues(prev: Paragraph, nxt: Paragraph) -> bool:
 
 def _join_text(left: str, right: str) -> str:
     # No space between CJK characters; keep one between Latin words or digits.
-    if left and right and left[-1].isascii() and right[0].isascii() and left[-1].isalnum() and right[0].isalnum():
+    if (
+        left
+        and right
+        and left[-1].isascii()
+        and right[0].isascii()
+        and left[-1].isalnum()
+        and right[0].isalnum()
+    ):
         return f"{left} {right}"
     return left + right
 

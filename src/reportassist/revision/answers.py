@@ -15,7 +15,13 @@ from reportassist.validation import Finding
 __all__ = ["carried", "explain", "findings_text", "history", "open_marks", "show_section"]
 
 _AUTHORS = {"staff": "人工", "rule": "规则", "model": "模型"}
-_KINDS = {"given": "本年数据", "staff": "工作人员在对话中给出", "derived": "推算", "carried": "沿用", "placeholder": "待填"}
+_KINDS = {
+    "given": "本年数据",
+    "staff": "工作人员在对话中给出",
+    "derived": "推算",
+    "carried": "沿用",
+    "placeholder": "待填",
+}
 _MOST = 20
 
 
@@ -24,9 +30,17 @@ def show_section(part: PartRef) -> str:
     lines = [f"【{part.name}】", section.full_text() or "（这一部分没有文字）"]
     origin = section.origin
     if origin is not None:
-        source = {"prior": "上年报告", "peer": "其他机关的报告", "template": "标准写法", "llm": "模型改写", "staff": "工作人员撰写"}
+        source = {
+            "prior": "上年报告",
+            "peer": "其他机关的报告",
+            "template": "标准写法",
+            "llm": "模型改写",
+            "staff": "工作人员撰写",
+        }
         where = "".join(x for x in (origin.agency, f"{origin.year}年" if origin.year else None) if x)
-        lines.append(f"来源：{source[origin.kind]}{('（' + where + '）') if where else ''}{('；' + origin.note) if origin.note else ''}")
+        lines.append(
+            f"来源：{source[origin.kind]}{('（' + where + '）') if where else ''}{('；' + origin.note) if origin.note else ''}"
+        )
     return "\n".join(lines)
 
 
@@ -47,21 +61,35 @@ def findings_text(findings: list[Finding], draft: Draft) -> str:
 def open_marks(draft: Draft) -> str:
     """What is still to fill (table cells, 【待填】) and to check (【待核实】), with how to say it."""
     cells = [k for k, v in draft.figures.items() if v is None]
-    fills = [(s.heading or "开头", m) for _, s in draft.places() for m in find_marks(s.text) if m.kind == "fill"]
-    checks = [(s.heading or "开头", m) for _, s in draft.places() for m in find_marks(s.text) if m.kind == "check"]
+    fills = [
+        (s.heading or "开头", m) for _, s in draft.places() for m in find_marks(s.text) if m.kind == "fill"
+    ]
+    checks = [
+        (s.heading or "开头", m) for _, s in draft.places() for m in find_marks(s.text) if m.kind == "check"
+    ]
     if not (cells or fills or checks):
         return "没有待填或待核实的内容了。"
     lines: list[str] = []
     if cells:
         per_table = Counter(label_of(k).split("“", 1)[0] for k in cells)
-        lines.append(f"表格中待填 {len(cells)} 个：" + "，".join(f"{t} {n} 个" for t, n in per_table.items()) + "。例如：")
+        lines.append(
+            f"表格中待填 {len(cells)} 个："
+            + "，".join(f"{t} {n} 个" for t, n in per_table.items())
+            + "。例如："
+        )
         lines += [f"- {label_of(k)}" for k in cells[:8]]
     if fills:
         lines.append(f"正文中待填 {len(fills)} 处：")
-        lines += [f"- {m.label}{'（上年：' + m.was + '）' if m.was else ''}　{heading}" for heading, m in fills[:_MOST]]
+        lines += [
+            f"- {m.label}{'（上年：' + m.was + '）' if m.was else ''}　{heading}"
+            for heading, m in fills[:_MOST]
+        ]
     if checks:
         lines.append(f"待核实 {len(checks)} 处：")
-        lines += [f"- {m.label}{'（上年：' + m.was + '）' if m.was else ''}　{heading}" for heading, m in checks[:_MOST]]
+        lines += [
+            f"- {m.label}{'（上年：' + m.was + '）' if m.was else ''}　{heading}"
+            for heading, m in checks[:_MOST]
+        ]
     example = fills[0][1].label if fills else "表三予以公开的自然人"
     lines.append(f"填写时直接说名称和数值，如“{example}填16”；待核实的可说“把“上年的文号”改为“本年的文号””。")
     return "\n".join(lines)
@@ -91,13 +119,17 @@ def explain(target: str, draft: Draft) -> str:
         for item in [p for p in draft.prose_origins if p.label == label][:3]:
             origin = item.origin
             prior = f"；上年 {origin.prior}" if origin.prior is not None else ""
-            lines.append(f"正文“{label}”（{item.section or '开头'}）：{_KINDS[origin.kind]}，{origin.detail}{prior}")
+            lines.append(
+                f"正文“{label}”（{item.section or '开头'}）：{_KINDS[origin.kind]}，{origin.detail}{prior}"
+            )
     return "\n".join(lines)
 
 
 def carried(draft: Draft) -> str:
     """What the draft took over from last year's report, and what of it staff should look at."""
-    from_prior = [s for _, s in draft.places() if s.origin is not None and s.origin.kind == "prior" and s.level <= 1]
+    from_prior = [
+        s for _, s in draft.places() if s.origin is not None and s.origin.kind == "prior" and s.level <= 1
+    ]
     lines = []
     if from_prior:
         year = from_prior[0].origin.year if from_prior[0].origin else None
@@ -109,7 +141,9 @@ def carried(draft: Draft) -> str:
     lines += [m for m in draft.messages if m.startswith(("沿用", "待核实"))]
     cross = [k for k, o in draft.figure_origins.items() if o.kind == "derived" and "年报告" in o.detail]
     if cross:
-        lines.append(f"由上年报告推算的表格数字 {len(cross)} 个，如：" + "；".join(label_of(k) for k in cross[:4]))
+        lines.append(
+            f"由上年报告推算的表格数字 {len(cross)} 个，如：" + "；".join(label_of(k) for k in cross[:4])
+        )
     return "\n".join(lines) if lines else "草稿没有沿用上年报告的内容。"
 
 
@@ -118,7 +152,12 @@ def history(draft: Draft) -> str:
     for version in draft.history:
         when = version.time.strftime("%m-%d %H:%M")
         summary = f"（{len(version.summary)} 处变化）" if version.summary else ""
-        lines.append(f"- 第 {version.number} 版　{when}　{_AUTHORS[version.author]}：{version.message}{summary}")
+        lines.append(
+            f"- 第 {version.number} 版　{when}　{_AUTHORS[version.author]}：{version.message}{summary}"
+        )
     if draft.undone:
-        lines.append("已撤销、可用“重做”恢复的：" + "；".join(f"第 {v.number} 版（{v.message}）" for v in reversed(draft.undone)))
+        lines.append(
+            "已撤销、可用“重做”恢复的："
+            + "；".join(f"第 {v.number} 版（{v.message}）" for v in reversed(draft.undone))
+        )
     return "\n".join(lines)

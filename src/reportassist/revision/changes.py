@@ -42,7 +42,12 @@ class Change:
     how: str = ""  # e.g. "工作人员在对话中给出", "= A + B（…）"
 
     def as_json(self) -> dict[str, object]:
-        return {"kind": self.kind, "where": self.where, "before": _json(self.before), "after": _json(self.after)}
+        return {
+            "kind": self.kind,
+            "where": self.where,
+            "before": _json(self.before),
+            "after": _json(self.after),
+        }
 
     def line(self) -> str:
         """One line for the reply."""

@@ -129,16 +129,22 @@ class _Turn:
 
     # ------------------------------------------------------------------ changes
 
-    def _apply(self, edits: list[Edit], author: Author = "staff", whole: set[str] | None = None, note: str = "") -> Turn:
+    def _apply(
+        self, edits: list[Edit], author: Author = "staff", whole: set[str] | None = None, note: str = ""
+    ) -> Turn:
         before = self.draft
         number = before.history[-1].number + 1
-        version = Version(number=number, time=datetime.now().astimezone(), message=self.message, author=author, edits=edits)
+        version = Version(
+            number=number, time=datetime.now().astimezone(), message=self.message, author=author, edits=edits
+        )
         candidate = before.model_copy(update={"history": [*before.history, version], "undone": []})
         remade = remake(candidate)
         after = remade.draft
         changes = figure_changes(before, after) + text_changes(before, after, whole or set())
         if not changes:
-            return _answer(before, "这样改不会使草稿有任何变化，草稿没有改动。" + (f"\n{note}" if note else ""))
+            return _answer(
+                before, "这样改不会使草稿有任何变化，草稿没有改动。" + (f"\n{note}" if note else "")
+            )
         version.summary = [c.line() for c in changes]
         after.history[-1] = version
         lead = f"已修改（第 {number} 版）："
@@ -149,7 +155,9 @@ class _Turn:
             place = _locate(self.draft, part, old)
         except _Unclear as unclear:
             # last year's 文号 or date quoted: the 【待核实】 mark that remembers it is what staff mean
-            by_was = [(p, m) for p, s in _scope(self.draft, part) for m in find_marks(s.text) if mark_for(old, [m])]
+            by_was = [
+                (p, m) for p, s in _scope(self.draft, part) for m in find_marks(s.text) if mark_for(old, [m])
+            ]
             if len(by_was) == 1:
                 place, mark = by_was[0]
                 return self._apply([Edit(kind="replace_text", section=place, old=mark.text, new=new)])
@@ -190,21 +198,40 @@ class _Turn:
         if len(before.history) <= 1:
             return _answer(before, "没有可以撤销的修改：草稿还是起草时的样子。")
         last = before.history[-1]
-        remade = remake(before.model_copy(update={"history": before.history[:-1], "undone": [*before.undone, last]}))
+        remade = remake(
+            before.model_copy(update={"history": before.history[:-1], "undone": [*before.undone, last]})
+        )
         after = remade.draft
-        changes = [Change("undo", f"第 {last.number} 版（{last.message}）", f"第 {last.number} 版", f"第 {last.number - 1} 版")]
+        changes = [
+            Change(
+                "undo",
+                f"第 {last.number} 版（{last.message}）",
+                f"第 {last.number} 版",
+                f"第 {last.number - 1} 版",
+            )
+        ]
         changes += figure_changes(before, after) + text_changes(before, after)
-        return _changed(before, after, f"已撤销第 {last.number} 版（“{last.message}”），回到第 {last.number - 1} 版：", changes, remade.problems)
+        return _changed(
+            before,
+            after,
+            f"已撤销第 {last.number} 版（“{last.message}”），回到第 {last.number - 1} 版：",
+            changes,
+            remade.problems,
+        )
 
     def _redo(self) -> Turn:
         before = self.draft
         if not before.undone:
             return _answer(before, "没有可以重做的修改。")
         version = before.undone[-1]
-        remade = remake(before.model_copy(update={"history": [*before.history, version], "undone": before.undone[:-1]}))
+        remade = remake(
+            before.model_copy(update={"history": [*before.history, version], "undone": before.undone[:-1]})
+        )
         after = remade.draft
         changes = figure_changes(before, after) + text_changes(before, after)
-        return _changed(before, after, f"已重做第 {version.number} 版（“{version.message}”）：", changes, remade.problems)
+        return _changed(
+            before, after, f"已重做第 {version.number} 版（“{version.message}”）：", changes, remade.problems
+        )
 
     # ------------------------------------------------------------------ the model's proposals
 
@@ -215,9 +242,18 @@ class _Turn:
         section = self.draft.section_at(proposal.section)
         self.draft.proposal = None
         if section is None or section.text != proposal.before:
-            return _answer(self.draft, f"“{proposal.heading}”在提出建议后已经改过，这条建议不再适用，请重新提出改写要求。")
+            return _answer(
+                self.draft,
+                f"“{proposal.heading}”在提出建议后已经改过，这条建议不再适用，请重新提出改写要求。",
+            )
         self.message = f"采纳改写建议：{proposal.message}"
-        edit = Edit(kind="replace_text", section=proposal.section, old=proposal.before, new=proposal.after, author="model")
+        edit = Edit(
+            kind="replace_text",
+            section=proposal.section,
+            old=proposal.before,
+            new=proposal.after,
+            author="model",
+        )
         return self._apply([edit], author="model")
 
     def _reject(self) -> Turn:
@@ -263,7 +299,12 @@ class _Turn:
 
 
 def _answer(draft: Draft, reply: str, findings: list[Finding] | None = None) -> Turn:
-    return Turn(draft=draft, reply=reply, applied=False, findings=findings if findings is not None else _validate(draft))
+    return Turn(
+        draft=draft,
+        reply=reply,
+        applied=False,
+        findings=findings if findings is not None else _validate(draft),
+    )
 
 
 def _changed(before: Draft, after: Draft, lead: str, changes: list[Change], notes: list[str]) -> Turn:
@@ -307,7 +348,9 @@ def _locate(draft: Draft, part: PartRef | None, text: str) -> str:
         raise _Unclear(f"{where}找不到“{text}”，草稿没有改动。请复制草稿中的原文，放在引号中。")
     if len(holding) > 1 or holding[0][1].text.count(text) > 1:
         names = "、".join(f"“{s.heading or '开头'}”" for _, s in holding[:5])
-        raise _Unclear(f"{where}有不止一处“{text}”（{names}），草稿没有改动；请说明改哪一部分，或引用更长的原文。")
+        raise _Unclear(
+            f"{where}有不止一处“{text}”（{names}），草稿没有改动；请说明改哪一部分，或引用更长的原文。"
+        )
     return holding[0][0]
 
 

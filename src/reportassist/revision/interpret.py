@@ -26,7 +26,9 @@ _NOT_UNDERSTOOD = "无法理解"
 
 def restate(message: str, model: BaseChatModel, budget: Budget) -> str | None:
     """The message said in the phrasings of `commands`, or None (not understood, no time, or unsafe)."""
-    answer = ask_model(model, _PROMPT, {"message": message}, max_tokens=_MAX_TOKENS, budget=budget, max_chars=400)
+    answer = ask_model(
+        model, _PROMPT, {"message": message}, max_tokens=_MAX_TOKENS, budget=budget, max_chars=400
+    )
     if not answer.finished:
         return None
     line = visible_text(answer.text).strip().strip("`").strip()

@@ -15,7 +15,9 @@ __all__ = ["QUOTED", "PartRef", "find_part", "unquoted"]
 
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|‘[^’]*’")
 _NUMERALS = "一二三四五六七八九十"
-_PART = re.compile(rf"第\s*([{_NUMERALS}]|[1-9])\s*(?:部分|节|章|大项|大部分)|(?<![（(\d])([{_NUMERALS}])\s*、")
+_PART = re.compile(
+    rf"第\s*([{_NUMERALS}]|[1-9])\s*(?:部分|节|章|大项|大部分)|(?<![（(\d])([{_NUMERALS}])\s*、"
+)
 _CHILD = re.compile(rf"[（(]([{_NUMERALS}]+)[）)]")
 # Names staff use for the parts, by canonical section.
 _NAMES: dict[str, tuple[str, ...]] = {

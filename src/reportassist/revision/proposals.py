@@ -51,10 +51,11 @@ def propose(
         return None, f"模型给出的改写没有通过核对，草稿没有改动：\n{reasons}"
     if result.text == section.text:
         return None, f"模型认为“{part.name}”无需改动，草稿没有改动。"
-    proposal = Proposal(section=part.place, heading=part.name, message=instruction, before=section.text, after=result.text)
+    proposal = Proposal(
+        section=part.place, heading=part.name, message=instruction, before=section.text, after=result.text
+    )
     lines = [f"模型对“{part.name}”的改写建议（数字已核对，尚未应用）："]
     for change in sentence_changes(part.name, section.text, result.text):
         lines.append(f"- 原：{change.before or '（无）'}\n  改：{change.after or '（删去）'}")
     lines.append("回复“采纳”应用这条建议，回复“放弃”保留原文。")
     return proposal, "\n".join(lines)
-

@@ -27,7 +27,12 @@ class Remade:
 
 def require_revisable(draft: Draft, path: object = None) -> None:
     """A draft saved before revisions existed has no recipe to make it again from: staff draft it anew."""
-    if draft.recipe is None or draft.prior is None or draft.draft_version != DRAFT_VERSION or not draft.history:
+    if (
+        draft.recipe is None
+        or draft.prior is None
+        or draft.draft_version != DRAFT_VERSION
+        or not draft.history
+    ):
         raise InputError(
             "这份草稿由旧版本的 reportassist 保存，缺少修改所需的起草依据和修改记录，无法在对话中修改；"
             "请用 reportassist draft 重新起草（导出、校验仍可照常进行）。",

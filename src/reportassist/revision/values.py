@@ -26,7 +26,9 @@ __all__ = ["VERB", "Placed", "TextFill", "cell_keys", "mark_for", "normalise", "
 # The verbs staff put between a name and its value.
 VERB = r"(?:改为|改成|修改为|更正为|调整为|应当为|应为|应是|应该是|填写为|填为|填成|填上|填入|填|写为|写成|为|是|=|：|:)"
 _NUMBER = r"[-−]?\d+(?:,\d{3})*(?:\.\d+)?"
-_ASSIGN = re.compile(rf"^(?P<name>.*?[^\d\s])\s*{VERB}?\s*(?P<num>{_NUMBER})\s*(?P<unit>万元|元|[\u4e00-\u9fff]{{0,2}})\s*$")
+_ASSIGN = re.compile(
+    rf"^(?P<name>.*?[^\d\s])\s*{VERB}?\s*(?P<num>{_NUMBER})\s*(?P<unit>万元|元|[\u4e00-\u9fff]{{0,2}})\s*$"
+)
 _CLAUSE = re.compile(r"[，,；;。\n]")
 _LEAD = re.compile(r"^(?:请|麻烦)?(?:把|将)?\s*")
 _FILLER = re.compile(r"(?:这一?项|这一?栏|一栏|一项|一格|这个数|的数字|的数|数值|的值)$")
@@ -83,7 +85,7 @@ def place_values(message: str, draft: Draft) -> Placed:
 
 
 def _complete_rows(placed: Placed, fmt: ReportFormat) -> None:
-    """"本年新收申请12件，其中自然人10件、商业企业2件": parts that make the total say the row's other cells are 0."""
+    """ "本年新收申请12件，其中自然人10件、商业企业2件": parts that make the total say the row's other cells are 0."""
     for spec in tables_for(fmt):
         for row in spec.rows:
             total = next((k for k in row.keys if k.endswith(".total")), None)
@@ -114,8 +116,10 @@ def _clauses(text: str) -> list[str]:
 
 
 def _fill_mark(clause: str, draft: Draft, placed: Placed) -> bool:
-    """"文号填示科办〔2025〕3号": the value of a 【待核实：文号…】 mark, where the draft has exactly one."""
-    marks = [(place, m) for place, section in draft.places() for m in find_marks(section.text) if m.kind == "check"]
+    """ "文号填示科办〔2025〕3号": the value of a 【待核实：文号…】 mark, where the draft has exactly one."""
+    marks = [
+        (place, m) for place, section in draft.places() for m in find_marks(section.text) if m.kind == "check"
+    ]
     for label in dict.fromkeys(m.label for _, m in marks):
         m = re.match(rf"^{_LEAD.pattern}{re.escape(label)}\s*{VERB}\s*(?P<value>.+)$", clause)
         if m is None or len(label) > 12:
@@ -149,7 +153,9 @@ def _cell(name: str, number: str, fmt: ReportFormat, placed: Placed) -> bool:
     key = keys[0]
     spec = next(t for t in tables_for(fmt) if key in t.keys)
     try:
-        placed.figures[key] = read_value(number, amount=key in spec.amount_keys, signed=key in spec.signed_keys)
+        placed.figures[key] = read_value(
+            number, amount=key in spec.amount_keys, signed=key in spec.signed_keys
+        )
     except ValueProblem as problem:
         placed.unplaced.append(f"“{name}{number}”：数值{problem.reason}")
     return True
@@ -178,7 +184,11 @@ _ROW_WORDS = {
     "t3.carried_out.natural": r"结转下一?年度?",
     "t3.handled.natural": r"（七）总计|\(七\)总计|办理结果总计|办结总数|总计|合计",
 }
-_T4_GROUP_WORDS = (("suit_after", ("复议后起诉",)), ("suit_direct", ("未经复议", "直接起诉")), ("review", ("行政复议", "复议")))
+_T4_GROUP_WORDS = (
+    ("suit_after", ("复议后起诉",)),
+    ("suit_direct", ("未经复议", "直接起诉")),
+    ("review", ("行政复议", "复议")),
+)
 
 
 def cell_keys(name: str, fmt: ReportFormat) -> list[str]:
@@ -187,14 +197,19 @@ def cell_keys(name: str, fmt: ReportFormat) -> list[str]:
     table = re.search(r"表([二三四])|附表", name)
     found: list[str] = []
     for spec in tables_for(fmt):
-        if table is not None and table.group(0) not in ("表" + {"t2": "二", "t3": "三", "t4": "四"}.get(spec.id, ""), "附表"):
+        if table is not None and table.group(0) not in (
+            "表" + {"t2": "二", "t3": "三", "t4": "四"}.get(spec.id, ""),
+            "附表",
+        ):
             continue
         if spec.id == "t4":
             found += _t4_keys(name)
             continue
         if spec.id in ("t2", "t3") and re.search("复议|诉讼", name):
             continue  # 表四's words: no row of 表二 or 表三
-        rows = [(row, m) for row in spec.rows if (m := re.search(_ROW_WORDS.get(row.keys[0], row.pattern), name))]
+        rows = [
+            (row, m) for row in spec.rows if (m := re.search(_ROW_WORDS.get(row.keys[0], row.pattern), name))
+        ]
         if len(rows) > 1:  # "上年结转的总计", "“其他”列": a column's name, not the （七）总计 or 3.其他 row
             rows = [(row, m) for row, m in rows if not _names_a_column(name, m)]
         for row, row_match in rows:
@@ -213,7 +228,7 @@ def _names_a_column(name: str, row_match: re.Match[str]) -> bool:
     """A row's word that is also a column's (总计, 合计, 其他) names the column unless "行" follows it."""
     if row_match.group(0) not in ("总计", "合计", "其他"):
         return False
-    return not name[row_match.end() :].lstrip("”\"’ ").startswith("行")
+    return not name[row_match.end() :].lstrip('”"’ ').startswith("行")
 
 
 def _names_column(text: str, column: str, table: str) -> bool:
@@ -232,7 +247,6 @@ def _t4_keys(name: str) -> list[str]:
         columns.append("other")
     column = columns[0] if len(columns) == 1 else "total" if not columns else None
     return [f"t4.{group}.{column}" for group in groups] if column else []
-
 
 
 # ---------------------------------------------------------------- sentences and labels
@@ -259,7 +273,7 @@ def _read_sentences(text: str, draft: Draft, placed: Placed) -> None:
 
 
 def _unit_less(clause: str, m: re.Match[str], draft: Draft, placed: Placed) -> None:
-    """"表三法律服务机构一栏的予以公开是1", "政策解读这一项填16": a name and a number without a measure word."""
+    """ "表三法律服务机构一栏的予以公开是1", "政策解读这一项填16": a name and a number without a measure word."""
     assert draft.meta.format is not None
     name = _FILLER.sub("", m.group("name")).strip()
     if _cell(name, m.group("num"), draft.meta.format, placed):

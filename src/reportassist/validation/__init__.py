@@ -10,7 +10,10 @@ from reportassist.validation.rules import RULES, Rule
 
 __all__ = ["RULES", "Finding", "Issue", "Location", "Rule", "Severity", "ValidationResult", "validate"]
 
-def validate(report: Report, prior: Report | None = None, settings: Settings | None = None) -> ValidationResult:
+
+def validate(
+    report: Report, prior: Report | None = None, settings: Settings | None = None
+) -> ValidationResult:
     """Every rule of `RULES` over `report` (the cross-year ones with `prior`); each finding carries its
     rule's severity. A check that names a rule `RULES` does not have is a defect: it raises KeyError."""
     ctx = Context(report=report, prior=prior, settings=settings or get_settings())
@@ -21,6 +24,8 @@ def validate(report: Report, prior: Report | None = None, settings: Settings | N
             continue
         for issue in rule.run(ctx):
             severity = order[issue.rule][1]
-            findings.append(Finding(rule=issue.rule, severity=severity, message=issue.message, location=issue.location))
+            findings.append(
+                Finding(rule=issue.rule, severity=severity, message=issue.message, location=issue.location)
+            )
     findings.sort(key=lambda f: (f.severity != "error", order[f.rule][0]))
     return ValidationResult(ok=not any(f.severity == "error" for f in findings), findings=findings)

@@ -46,7 +46,9 @@ class Context:
         blank = [label_of(k) for k in keys if k in self.report.figures and self.report.figures[k] is None]
         if self.prior is not None:
             blank += [
-                f"上年报告{label_of(k)}" for k in prior_keys or [] if k in self.prior.figures and self.prior.figures[k] is None
+                f"上年报告{label_of(k)}"
+                for k in prior_keys or []
+                if k in self.prior.figures and self.prior.figures[k] is None
             ]
         if not blank:
             return None

@@ -53,7 +53,9 @@ def check_relations(ctx: Context, rule: str) -> Iterator[Issue]:
                     f"{label_of(relation.key)}为 {fmt_value(now)}，但按上年报告应为 {formula} = "
                     f"{fmt_value(expected)}。{relation.note}"
                 ),
-                location=Location(section=_table_title(ctx, relation.key), keys=[relation.key, *relation.this_keys]),
+                location=Location(
+                    section=_table_title(ctx, relation.key), keys=[relation.key, *relation.this_keys]
+                ),
             )
 
 
@@ -65,7 +67,9 @@ def check_pending(ctx: Context) -> Iterator[Issue]:
         pending = ctx.prior.figures.get(f"t4.{group}.pending")
         total = ctx.report.figures.get(f"t4.{group}.total")
         if total is None or pending is None:
-            if absent := ctx.absent(f"表四“{name}”上年未审结案件的去向", [f"t4.{group}.total"], [f"t4.{group}.pending"]):
+            if absent := ctx.absent(
+                f"表四“{name}”上年未审结案件的去向", [f"t4.{group}.total"], [f"t4.{group}.pending"]
+            ):
                 yield absent
             continue
         if not pending:

@@ -12,7 +12,6 @@ from reportassist.validation.findings import Issue, Location
 __all__ = ["check_fees_statement", "check_format", "check_overview_length", "check_sections"]
 
 
-
 def check_sections(ctx: Context) -> Iterator[Issue]:
     fmt = ctx.report.meta.format
     if fmt is None:

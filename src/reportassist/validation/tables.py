@@ -14,7 +14,6 @@ from reportassist.validation.findings import Issue, Location
 __all__ = ["check_absent", "check_constraints", "check_non_negative", "check_total_public"]
 
 
-
 def _term_name(key: str, constraint: Constraint) -> str:
     """Within a row sum, name the column; within a column sum, name the row."""
     name = name_of(key)
@@ -80,7 +79,11 @@ def check_non_negative(ctx: Context) -> Iterator[Issue]:
                 continue
             if value < 0:
                 why = f"不能为负数（填的是 {fmt_value(value)}）"
-            elif key not in spec.amount_keys and isinstance(value, Decimal) and value != value.to_integral_value():
+            elif (
+                key not in spec.amount_keys
+                and isinstance(value, Decimal)
+                and value != value.to_integral_value()
+            ):
                 why = f"是件数，应为整数（填的是 {fmt_value(value)}）"
             else:
                 continue
@@ -114,7 +117,11 @@ def check_absent(ctx: Context) -> Iterator[Issue]:
     fmt = report.meta.format
     seen: set[str] = set()  # keys already reported, by a note or a finding
     for note in report.notes:
-        if note.kind == "unsatisfiable" and note.rule and all(report.figures.get(k) is None for k in note.keys):
+        if (
+            note.kind == "unsatisfiable"
+            and note.rule
+            and all(report.figures.get(k) is None for k in note.keys)
+        ):
             yield Issue(
                 rule=note.rule,
                 message=note.message,
@@ -162,7 +169,11 @@ def check_absent(ctx: Context) -> Iterator[Issue]:
             continue
         for k in keys:
             source = report.figure_sources.get(k)
-            how = f"填的是“{source.raw}”" if source and source.raw else ("为空" if k in report.figures else "未找到")
+            how = (
+                f"填的是“{source.raw}”"
+                if source and source.raw
+                else ("为空" if k in report.figures else "未找到")
+            )
             checks = "、".join(affected.get(k, [])) or "相关核对"
             yield Issue(
                 rule="figure.absent",

@@ -14,7 +14,16 @@ from reportassist.schema import label_of
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Issue, Location
 
-__all__ = ["check_breakdowns", "check_claims", "check_placeholders", "check_repeated", "check_table_mismatch", "check_unverified", "check_year_period", "check_year_stale"]
+__all__ = [
+    "check_breakdowns",
+    "check_claims",
+    "check_placeholders",
+    "check_repeated",
+    "check_table_mismatch",
+    "check_unverified",
+    "check_year_period",
+    "check_year_stale",
+]
 
 _PERIOD = re.compile(
     r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日[^。]{0,8}?(?:至|到|—|-)\s*(\d{4})\s*年\s*12\s*月\s*31\s*日"
@@ -42,14 +51,19 @@ def check_table_mismatch(ctx: Context) -> Iterator[Issue]:
         if any(total == figure.value for _, total in sums):
             continue
         options = "，或".join(
-            f"{fmt_value(total)}（{'+'.join(label_of(k) for k in keys)}）" if len(keys) <= 2 else f"{fmt_value(total)}（{len(keys)}项之和）"
+            f"{fmt_value(total)}（{'+'.join(label_of(k) for k in keys)}）"
+            if len(keys) <= 2
+            else f"{fmt_value(total)}（{len(keys)}项之和）"
             for keys, total in sums
         )
         yield Issue(
             rule="text.table_mismatch",
             message=f"正文“{figure.clause}”写的是 {fmt_value(figure.value)}{figure.unit}，但表格中对应的数字是 {options}。",
             location=Location(
-                section=figure.section, keys=list(sums[0][0]), sentence=figure.sentence, position=figure.position
+                section=figure.section,
+                keys=list(sums[0][0]),
+                sentence=figure.sentence,
+                position=figure.position,
             ),
         )
 
@@ -61,12 +75,17 @@ def check_claims(ctx: Context) -> Iterator[Issue]:
         if judge(found, report.figures) is not False:
             continue
         keys = claim_keys(found)
-        shown = "，".join(f"{label_of(k)}为 {fmt_value(report.figures.get(k))}" for k in keys if report.figures.get(k))
+        shown = "，".join(
+            f"{label_of(k)}为 {fmt_value(report.figures.get(k))}" for k in keys if report.figures.get(k)
+        )
         yield Issue(
             rule="text.claim_mismatch",
             message=f"“{found.sentence}”说{found.claim.says}，但表格中{shown or '相应数字都是 0'}。",
             location=Location(
-                section=ctx.section_at(found.start), keys=list(keys), sentence=found.sentence, position=found.start
+                section=ctx.section_at(found.start),
+                keys=list(keys),
+                sentence=found.sentence,
+                position=found.start,
             ),
         )
 
