@@ -134,11 +134,12 @@ _DEFECT = """
 import sys
 import reportassist.cli as cli
 import reportassist.corpus.store as store
+import reportassist.parsing as parsing
 
 def defect(*args, **kwargs):
     raise RuntimeError("a defect of ours")
 
-cli.read_report = defect  # inside a command's own guard
+parsing.read_report = defect  # inside a command's own guard
 store.expand_paths = defect  # outside any: the guard around every command takes it
 sys.argv = ["reportassist", *sys.argv[1:]]
 cli.main()
@@ -170,3 +171,16 @@ def test_a_damaged_store_is_bad_input(tmp_path: Path) -> None:
     result = run("search", "政务公开", "--store", store)
     assert result.returncode == 2, result.stderr
     assert "manifest.json" in result.stderr
+
+
+def test_importing_the_package_and_the_command_line_loads_no_heavy_library_and_changes_nothing() -> None:
+    code = (
+        "import os, sys; before = dict(os.environ); import reportassist, reportassist.cli; "
+        "heavy = ('bs4', 'pdfplumber', 'docx', 'jieba', 'langchain_core', 'chromadb', 'gradio', 'torch'); "
+        "print(sorted(m for m in heavy if m in sys.modules), dict(os.environ) == before)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[] True"

@@ -1,4 +1,8 @@
-"""`reportassist …`: a thin command line over the readers, the parser and the validator."""
+"""`reportassist …`: a thin command line over the readers, the parser, the validator, the drafter and the app.
+
+Each command imports what it uses when it runs, so that `reportassist --help` and the light commands start
+without loading the readers' libraries, the corpus store or LangChain.
+"""
 
 from __future__ import annotations
 
@@ -15,18 +19,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from reportassist.errors import InputError
-from reportassist.fileio import save_file
-from reportassist.model import Report
-from reportassist.parsing import read_report
-from reportassist.render import print_findings, print_ingest, print_report, print_search
-from reportassist.settings import get_settings
-from reportassist.validation import validate
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from reportassist.corpus import CorpusStore
     from reportassist.figures import FigureInput
+    from reportassist.model import Report
+    from reportassist.settings import Settings
 
 __all__ = ["app", "main"]
 
@@ -68,6 +68,8 @@ def _load(path: Path) -> Report:
     """A report file, or a draft saved as .json."""
 
     def load() -> Report:
+        from reportassist.parsing import read_report
+
         if path.suffix.lower() == ".json":
             from reportassist.drafting import load_draft
 
@@ -77,6 +79,12 @@ def _load(path: Path) -> Report:
     return _guard(load, doing=f"读取 {path}", failure="无法读取")
 
 
+def _settings() -> Settings:
+    from reportassist.settings import get_settings
+
+    return get_settings()
+
+
 def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -84,6 +92,8 @@ def _print_json(data: object) -> None:
 @app.command()
 def parse(file: FileArg, as_json: JsonOpt = False) -> None:
     """读取一份报告，显示识别出的基本信息、章节、表格数字和正文数字。"""
+    from reportassist.render import print_report
+
     report = _load(file)
     if as_json:
         _print_json(report.model_dump(mode="json"))
@@ -103,6 +113,9 @@ def validate_command(
     """校验一份报告：表格勾稽关系、正文与表格是否一致、年份、必备章节等。有错误时退出码为 1。
 
     校验 draft 保存的 .json 草稿时，自动用起草所依据的上年报告做跨年度核对。"""
+    from reportassist.render import print_findings
+    from reportassist.validation import validate
+
     report = _load(file)
     prior_report = (
         _load(prior) if prior is not None else getattr(report, "prior", None)
@@ -150,6 +163,7 @@ def ingest(
 ) -> None:
     """把往年报告导入语料库；内容未变的文件跳过，内容有变的文件替换旧版本。"""
     from reportassist.corpus.store import expand_paths
+    from reportassist.render import print_ingest
 
     files = expand_paths(paths)
     with (
@@ -193,6 +207,7 @@ def search(
 ) -> None:
     """在语料库中查找相似的章节，显示得分、来源文件、年度和标题。"""
     from reportassist.corpus import ChunkFilter, Mode
+    from reportassist.render import print_search
 
     chosen = cast(Mode, _choice(mode, get_args(Mode), "--mode"))
     where = ChunkFilter(agency=agency, format=report_format, canonical=section, **_years(year))
@@ -235,6 +250,7 @@ def figures_template_command(
 ) -> None:
     """生成本年数据填写文件：列出本年度格式的每个表格数字（附上年数值），已可推算的数字已填好并注明。"""
     from reportassist.drafting import figures_template
+    from reportassist.fileio import save_file
 
     text = _guard(lambda: figures_template(_load(prior), year, agency))
     if out is None:
@@ -266,6 +282,7 @@ def draft(
 ) -> None:
     """起草本年度报告：以上年报告为底本，填入本年数据，推算可推算的数字，其余留下【待填】【待核实】标记。"""
     from reportassist.drafting import DraftInputs, draft_chain, save_draft
+    from reportassist.render import print_findings
 
     prior_report = _load(prior)
     if figures is None:
@@ -284,7 +301,7 @@ def draft(
             agency=agency or given.agency,
         )
     corpus = _corpus_for_drafting(store)
-    model = _chat_model() if use_llm and get_settings().llm_url else None
+    model = _chat_model() if use_llm and _settings().llm_url else None
     try:
         progress = (
             (lambda line: _err.print(line, markup=False, highlight=False)) if model is not None else None
@@ -327,7 +344,7 @@ def export_command(
     if target.resolve() == file.resolve():
         _err.print(f"[bold red]参数错误：[/bold red]导出文件 {target} 与原文件相同，请用 --out 另给文件名。")
         raise typer.Exit(EXIT_INPUT)
-    _guard(lambda: export(report, target, template or get_settings().docx_template))
+    _guard(lambda: export(report, target, template or _settings().docx_template))
     _err.print(f"已导出 {target}")
 
 
@@ -353,7 +370,7 @@ def revise_command(
     from reportassist.revision import Turn, require_revisable, revise
 
     use_model = _choice(model, ("llm", "none"), "--model") == "llm"
-    chat = _chat_model() if use_model and get_settings().llm_url else None
+    chat = _chat_model() if use_model and _settings().llm_url else None
 
     def turn_on_file() -> Turn:
         with locked(file):  # a second `revise` on the same draft waits, then works on this one's result
@@ -379,7 +396,7 @@ def _read_figures(path: Path, year: int) -> FigureInput:
 
 def _corpus_for_drafting(store: Path | None) -> CorpusStore | None:
     """The corpus store, when one exists (peers' sections for what the prior report lacks); none is fine."""
-    root = (store or get_settings().store).expanduser()
+    root = (store or _settings().store).expanduser()
     if not (root / "manifest.json").exists():
         if store is not None:
             _err.print(f"[yellow]语料库 {root} 还没有导入任何报告，起草时不参考其他机关的报告。[/yellow]")
@@ -462,7 +479,7 @@ def serve(
     from reportassist.app import parse_users
     from reportassist.app import serve as serve_app
 
-    settings = get_settings()
+    settings = _settings()
     if store is not None:
         settings = settings.model_copy(update={"store": store})
     users = _guard(lambda: parse_users(auth or ([settings.auth] if settings.auth else [])))

@@ -7,7 +7,6 @@ returns chunks with scores and takes a `ChunkFilter`, for the CLI and the benchm
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import bm25s
 import numpy as np
@@ -21,7 +20,7 @@ from reportassist.corpus.chunks import Chunk
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.tokenize import words
 
-__all__ = ["DenseRetriever", "HybridRetriever", "KeywordRetriever", "Ranker", "Scored"]
+__all__ = ["DenseRetriever", "HybridRetriever", "KeywordRetriever", "Scored"]
 
 # Reciprocal rank fusion's constant (Cormack et al.): damps the weight of the very top ranks.
 RRF_K = 60
@@ -34,10 +33,6 @@ PASSAGES_FETCHED_PER_CHUNK = 8
 class Scored:
     chunk: Chunk
     score: float
-
-
-class Ranker(Protocol):
-    def rank(self, query: str, k: int, where: ChunkFilter) -> list[Scored]: ...
 
 
 def _documents(ranked: list[Scored]) -> list[Document]:

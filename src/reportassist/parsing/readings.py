@@ -11,19 +11,14 @@ import re
 from dataclasses import dataclass
 
 from reportassist.model import ProseFigure, ReportFormat
-from reportassist.schema import CUMULATIVE
+from reportassist.schema import CUMULATIVE, T3_COLUMNS
 from reportassist.units import AMOUNT, TABLE_COUNT
 
 __all__ = ["readings_for"]
 
 _COUNT_UNITS = frozenset(TABLE_COUNT)
-_T3_COLS = {
-    "natural": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "social": "社会公益组织",
-    "legal": "法律服务机构",
-}
+# 表三's applicant columns that a sentence names on its own (其他 is too common a word to stand for one).
+_T3_COLS = {column: name for column, name in T3_COLUMNS if column not in ("other", "total")}
 _DENIED = tuple(
     f"t3.denied.{r}.total"
     for r in ("secret", "law", "safety", "third_party", "internal", "process", "enforcement", "query")
