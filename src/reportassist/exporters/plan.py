@@ -17,9 +17,9 @@ from reportassist.parsing.prose_only import prose_only
 from reportassist.schema import CUMULATIVE, TABLE_SECTIONS, TableSpec, tables_for
 
 __all__ = [
-    "Block",
     "Closing",
     "Heading",
+    "Piece",
     "Plan",
     "TableBlock",
     "Text",
@@ -64,7 +64,7 @@ class Closing:
     lines: tuple[str, ...]
 
 
-Block = Title | Heading | Text | TableBlock | Closing
+Piece = Title | Heading | Text | TableBlock | Closing
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Plan:
     """The blocks, and the report they render (its figures fill the tables)."""
 
     report: Report
-    blocks: tuple[Block, ...]
+    blocks: tuple[Piece, ...]
 
 
 def report_title(report: Report) -> str:
@@ -95,7 +95,7 @@ def plan(report: Report) -> Plan:
             placed.setdefault(canonical, []).append(spec)
         else:
             unplaced.append(spec)
-    blocks: list[Block] = [Title(title)]
+    blocks: list[Piece] = [Title(title)]
     for section in prose.sections:
         blocks.extend(_section_blocks(section, placed, title))
     blocks.extend(TableBlock(spec) for spec in unplaced)
@@ -120,8 +120,8 @@ def _all_keys(spec: TableSpec) -> list[str]:
     return [k for key in spec.keys for k in (key, key + CUMULATIVE)]
 
 
-def _section_blocks(section: Section, placed: dict[str, list[TableSpec]], title: str) -> list[Block]:
-    blocks: list[Block] = []
+def _section_blocks(section: Section, placed: dict[str, list[TableSpec]], title: str) -> list[Piece]:
+    blocks: list[Piece] = []
     if section.heading:
         blocks.append(Heading(section.heading, max(1, min(section.level, 3))))
     lines = section.text.split("\n") if section.text else []

@@ -8,11 +8,11 @@ from openpyxl.utils import get_column_letter
 
 from reportassist.schema import name_of
 
-__all__ = ["Cell", "Grid", "Row", "row_text"]
+__all__ = ["Row", "Sheet", "SheetCell", "row_text"]
 
 
 @dataclass(frozen=True)
-class Cell:
+class SheetCell:
     text: str  # as shown, stripped; "" for an empty cell
     row: int  # 1-based, in the sheet or file
     column: int  # 1-based
@@ -22,16 +22,16 @@ class Cell:
         return not self.text
 
 
-Row = tuple[Cell, ...]  # empty: a wholly empty line, which separates tables
+Row = tuple[SheetCell, ...]  # empty: a wholly empty line, which separates tables
 
 
 @dataclass(frozen=True)
-class Grid:
+class Sheet:
     rows: tuple[Row, ...]
     sheet: str | None = None  # the worksheet's name, for places
     excel: bool = False  # places also give the cell's A1 reference
 
-    def place(self, cell: Cell, key: str | None = None) -> str:
+    def place(self, cell: SheetCell, key: str | None = None) -> str:
         """'第3行“（一）予以公开”、“自然人”列', with the sheet and the A1 reference for Excel."""
         text = f"{self._prefix()}第{cell.row}行"
         if key is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reportassist.figures.grid import Cell, Grid, Row
+from reportassist.figures.grid import Row, Sheet, SheetCell
 from reportassist.figures.values import is_value
 
 __all__ = ["Pasted", "split_pasted"]
@@ -17,7 +17,7 @@ _SENTENCE_MARKS = re.compile(r"[，。；：！？]")
 
 @dataclass
 class Pasted:
-    grids: list[Grid] = field(default_factory=list)
+    grids: list[Sheet] = field(default_factory=list)
     prose: str = ""  # the lines that are not table rows, one per line
 
 
@@ -28,7 +28,7 @@ def split_pasted(text: str) -> Pasted:
 
     def close() -> None:
         if any(rows):
-            result.grids.append(Grid(rows=tuple(rows)))
+            result.grids.append(Sheet(rows=tuple(rows)))
         rows.clear()
 
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"), 1):
@@ -41,7 +41,7 @@ def split_pasted(text: str) -> Pasted:
             close()
             prose.append(line)
         elif cells:
-            rows.append(tuple(Cell(text=t, row=number, column=i) for i, t in enumerate(cells, 1)))
+            rows.append(tuple(SheetCell(text=t, row=number, column=i) for i, t in enumerate(cells, 1)))
         elif rows:
             rows.append(())  # an empty line: the tables before and after it are apart
     close()

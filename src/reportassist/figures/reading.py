@@ -12,7 +12,7 @@ from pathlib import Path
 
 from reportassist.errors import InputError
 from reportassist.figures.collect import Collector
-from reportassist.figures.grid import Grid
+from reportassist.figures.grid import Sheet
 from reportassist.figures.keys import FORMATS
 from reportassist.figures.mapping import MappingDoc, read_mapping
 from reportassist.figures.model import FigureInput
@@ -30,7 +30,7 @@ class Source:
 
     path: Path | None
     mapping: MappingDoc | None = None
-    grids: list[Grid] = field(default_factory=list)
+    grids: list[Sheet] = field(default_factory=list)
     sentences: str = ""
 
     @property

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 
 from reportassist.figures.collect import Collector
-from reportassist.figures.grid import Cell, Grid, Row, row_text
+from reportassist.figures.grid import Row, Sheet, SheetCell, row_text
 from reportassist.figures.headers import Header, key_of, read_header, schemes_for, template_keys
 from reportassist.figures.values import is_value
 from reportassist.schema import TABLE_NAMES, RowSpec, TableSpec, tables_for
@@ -24,12 +24,12 @@ __all__ = ["read_grid"]
 _LABELLED = ("t2", "t3", "legacy")
 
 
-def read_grid(grid: Grid, out: Collector) -> None:
+def read_grid(grid: Sheet, out: Collector) -> None:
     _GridReader(grid, out).read()
 
 
 class _GridReader:
-    def __init__(self, grid: Grid, out: Collector) -> None:
+    def __init__(self, grid: Sheet, out: Collector) -> None:
         self.grid = grid
         self.out = out
         self.specs = {spec.id: spec for spec in tables_for(out.format)}
@@ -40,7 +40,7 @@ class _GridReader:
         self.cursors = {t: 0 for t in self.specs}
         self.used: set[tuple[str, int]] = set()
         self.run: list[Row] = []  # consecutive rows of numbers without labels
-        self.found: list[tuple[str, str, Cell]] = []  # table, key, cell
+        self.found: list[tuple[str, str, SheetCell]] = []  # table, key, cell
 
     def read(self) -> None:
         for row in self.grid.rows:
@@ -103,7 +103,7 @@ class _GridReader:
         self.in_header = False
 
     @staticmethod
-    def _split(row: Row, header: Header | None) -> tuple[list[Cell], list[Cell]]:
+    def _split(row: Row, header: Header | None) -> tuple[list[SheetCell], list[SheetCell]]:
         """Label cells (left of the figures) and the cells that may hold figures."""
         if header is not None:
             first = min(header.columns)
@@ -147,7 +147,7 @@ class _GridReader:
             "请连同表头一起复制，或按模板的列数填写",
         )
 
-    def _by_header(self, cells: list[Cell], spec: TableSpec, spec_row: RowSpec, header: Header) -> None:
+    def _by_header(self, cells: list[SheetCell], spec: TableSpec, spec_row: RowSpec, header: Header) -> None:
         for cell in cells:
             name = header.columns.get(cell.column)
             key = key_of(spec, spec_row, name) if name is not None else None
@@ -190,7 +190,7 @@ class _GridReader:
 
     def _commit(self) -> None:
         """Hand the figures found to the collector, table by table; a wholly blank table was not given."""
-        by_table: dict[str, list[tuple[str, Cell]]] = defaultdict(list)
+        by_table: dict[str, list[tuple[str, SheetCell]]] = defaultdict(list)
         for table, key, cell in self.found:
             by_table[table].append((key, cell))
         for items in by_table.values():
@@ -200,7 +200,7 @@ class _GridReader:
                 self.out.table(key, cell.text, self.grid.place(cell, key))
 
 
-def _fit(cells: list[Cell], width: int) -> list[Cell]:
+def _fit(cells: list[SheetCell], width: int) -> list[SheetCell]:
     """Drop blank cells at either end while there are more cells than `width` (merged label cells,
     a grid wider than the row)."""
     cells = list(cells)
@@ -211,7 +211,7 @@ def _fit(cells: list[Cell], width: int) -> list[Cell]:
     return cells
 
 
-def _shape(spec: TableSpec, run: list[Row], header: Header | None) -> list[tuple[str, Cell]] | None:
+def _shape(spec: TableSpec, run: list[Row], header: Header | None) -> list[tuple[str, SheetCell]] | None:
     """The keys of a grid of bare numbers if it has exactly `spec`'s shape, else None."""
     rows = list(run)
     if spec.id == "t3" and len(rows) == len(spec.rows) + 1 and all(c.blank for c in rows[2]):
@@ -219,7 +219,7 @@ def _shape(spec: TableSpec, run: list[Row], header: Header | None) -> list[tuple
     if len(rows) != len(spec.rows):
         return None
     if header is not None:
-        pairs: list[tuple[str, Cell]] = []
+        pairs: list[tuple[str, SheetCell]] = []
         for row, spec_row in zip(rows, spec.rows):
             for cell in row:
                 name = header.columns.get(cell.column)
@@ -238,11 +238,11 @@ def _shape(spec: TableSpec, run: list[Row], header: Header | None) -> list[tuple
     return None
 
 
-def _in_order(spec: TableSpec, rows: list[Row]) -> list[tuple[str, Cell]] | None:
+def _in_order(spec: TableSpec, rows: list[Row]) -> list[tuple[str, SheetCell]] | None:
     count = 1
     if spec.id == "legacy" and any(len(r) > 1 and not r[1].blank for r in rows):
         count = 2
-    pairs: list[tuple[str, Cell]] = []
+    pairs: list[tuple[str, SheetCell]] = []
     for row, spec_row in zip(rows, spec.rows):
         keys = template_keys(spec, spec_row, count if spec.id == "legacy" else len(spec_row.keys))
         if keys is None or len(row) < len(keys) or any(not c.blank for c in row[len(keys) :]):

@@ -13,21 +13,21 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from reportassist.errors import InputError
-from reportassist.figures.grid import Cell, Grid, Row
+from reportassist.figures.grid import Row, Sheet, SheetCell
 
 __all__ = ["grids_from_csv", "grids_from_xlsx"]
 
 
-def grids_from_csv(text: str) -> list[Grid]:
+def grids_from_csv(text: str) -> list[Sheet]:
     """One grid; a line with no fields at all separates tables."""
     delimiter = "\t" if text.count("\t") > text.count(",") else ","
     rows: list[Row] = []
     for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), 1):
-        rows.append(tuple(Cell(text=f.strip(), row=number, column=i) for i, f in enumerate(fields, 1)))
-    return [Grid(rows=tuple(rows))]
+        rows.append(tuple(SheetCell(text=f.strip(), row=number, column=i) for i, f in enumerate(fields, 1)))
+    return [Sheet(rows=tuple(rows))]
 
 
-def grids_from_xlsx(data: bytes, path: Path) -> list[Grid]:
+def grids_from_xlsx(data: bytes, path: Path) -> list[Sheet]:
     """One grid per worksheet. Formulas are read as the values Excel saved with them."""
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
@@ -41,7 +41,7 @@ def grids_from_xlsx(data: bytes, path: Path) -> list[Grid]:
         shown = formulas[sheet.title]
         rows: list[Row] = []
         for cells in sheet.iter_rows():
-            row: list[Cell] = []
+            row: list[SheetCell] = []
             for cell in cells:
                 text = _text(cell.value)
                 if cell.value is None and isinstance(shown[cell.coordinate].value, str):
@@ -53,9 +53,9 @@ def grids_from_xlsx(data: bytes, path: Path) -> list[Grid]:
                             path=path,
                             place=f"工作表“{sheet.title}”{cell.coordinate}",
                         )
-                row.append(Cell(text=text, row=cell.row, column=cell.column))
+                row.append(SheetCell(text=text, row=cell.row, column=cell.column))
             rows.append(tuple(row) if any(not c.blank for c in row) else ())
-        grids.append(Grid(rows=tuple(rows), sheet=sheet.title, excel=True))
+        grids.append(Sheet(rows=tuple(rows), sheet=sheet.title, excel=True))
     return grids
 
 

@@ -20,8 +20,8 @@ from reportassist.model import ReadingNote, Value
 from reportassist.schema import Constraint, RowSpec
 
 __all__ = [
-    "Cell",
     "Hint",
+    "ReadValue",
     "RowReading",
     "is_value_text",
     "leading_values",
@@ -30,8 +30,8 @@ __all__ = [
     "tokenize",
 ]
 
-Cell = tuple[Value | None, str]  # the value (None: absent) and the text it was read from
-Candidate = tuple[Cell, ...]
+ReadValue = tuple[Value | None, str]  # the value (None: absent) and the text it was read from
+Candidate = tuple[ReadValue, ...]
 
 _ABSENT = {"/", "／", "—", "——", "－", "-", "–", "不适用", "无", "", "\\", "×"}
 _TOKEN = re.compile(r"[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零")
@@ -175,11 +175,11 @@ def _hint_holds(hint: Hint, values: dict[str, Value | None]) -> bool | None:
 
 def solve(
     readings: Iterable[RowReading], constraints: Iterable[Constraint], hints: Iterable[Hint] = ()
-) -> tuple[dict[str, Cell], list[ReadingNote]]:
+) -> tuple[dict[str, ReadValue], list[ReadingNote]]:
     """Split every row so that the table's sums hold; return cells by key and notes on what could not be settled."""
     constraints = list(constraints)
     hints = list(hints)
-    fixed: dict[str, Cell] = {}
+    fixed: dict[str, ReadValue] = {}
     notes: list[ReadingNote] = []
     open_rows: list[tuple[RowReading, list[Candidate], Constraint | None]] = []
 
@@ -238,7 +238,7 @@ def _score(
 def _best(
     cands: list[Candidate],
     rows: list[RowReading],
-    fixed: dict[str, Cell],
+    fixed: dict[str, ReadValue],
     constraints: list[Constraint],
     hints: list[Hint],
 ) -> tuple[Candidate, int] | None:
@@ -256,7 +256,7 @@ def _best(
 
 def _settle_jointly(
     open_rows: list[tuple[RowReading, list[Candidate], Constraint | None]],
-    fixed: dict[str, Cell],
+    fixed: dict[str, ReadValue],
     constraints: list[Constraint],
     hints: list[Hint],
 ) -> list[ReadingNote]:
@@ -300,7 +300,7 @@ def _settle_jointly(
 
 
 def _contradicted_hints(
-    reading: RowReading, options: list[Candidate], fixed: dict[str, Cell], hints: list[Hint]
+    reading: RowReading, options: list[Candidate], fixed: dict[str, ReadValue], hints: list[Hint]
 ) -> list[Hint]:
     """The prose figures about this row when no split agrees with all of them, else []."""
     touched = set(reading.keys)
