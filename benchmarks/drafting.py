@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from reportassist import read_report
     from reportassist.drafting import DraftInputs, draft_chain
-    from reportassist.figures import load_figures
+    from reportassist.given_figures import load_figures
 
     console = Console()
     console.print(

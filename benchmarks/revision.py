@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from reportassist import read_report
     from reportassist.drafting import DraftInputs, assemble_draft, save_draft
-    from reportassist.figures import load_figures
+    from reportassist.given_figures import load_figures
     from reportassist.revision import revise
 
     given = load_figures(SAMPLE / "figures-2025.yaml", 2025)

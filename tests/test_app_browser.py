@@ -27,7 +27,7 @@ from reportassist import read_report
 from reportassist.app.serving import serve
 from reportassist.app.ui import Server
 from reportassist.drafting import DraftInputs, assemble_draft
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 from reportassist.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -19,7 +19,7 @@ import pytest
 from conftest import ROOT, free_port
 
 from reportassist import read_report
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 
 gradio_client = pytest.importorskip("gradio_client")
 from gradio_client import Client, handle_file

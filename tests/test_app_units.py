@@ -40,7 +40,7 @@ from reportassist.app.workspace import ChatLine, Workspace
 from reportassist.drafting import DraftInputs, assemble_draft
 from reportassist.errors import InputError
 from reportassist.exporters import to_markdown
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 from reportassist.model import Draft
 from reportassist.schema import keys_for, label_of
 from reportassist.settings import Settings

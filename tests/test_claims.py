@@ -10,7 +10,7 @@ from conftest import REAL, ROOT, SEEDS
 
 from reportassist import read_report, validate
 from reportassist.drafting import DraftInputs, assemble_draft
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 from reportassist.model import Draft, Report
 from reportassist.revision import revise
 from reportassist.schema import SECTIONS

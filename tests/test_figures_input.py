@@ -19,7 +19,7 @@ from builders import LEGACY_ROWS, T2_GROUPS, T3_COLUMNS, T3_ROWS, T4_COLUMNS, T4
 from conftest import ROOT
 
 from reportassist.errors import InputError
-from reportassist.figures import FigureInput, load_figures, read_figures_text
+from reportassist.given_figures import FigureInput, load_figures, read_figures_text
 from reportassist.model import Report
 from reportassist.parsing import read_report
 

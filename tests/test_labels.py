@@ -26,7 +26,7 @@ from reportassist import read_report
 from reportassist.drafting import DraftInputs, assemble_draft
 from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
 from reportassist.drafting.template import figures_template
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 from reportassist.markers import Mark, find_marks
 from reportassist.model import Draft
 from reportassist.parsing.labels import MAX_CHARS, LabelBook, figure_label, section_name

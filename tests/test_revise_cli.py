@@ -14,7 +14,7 @@ from conftest import ROOT, run_cli
 
 from reportassist import read_report
 from reportassist.drafting import DraftInputs, assemble_draft, load_draft, save_draft
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 
 SAMPLE = ROOT / "corpus" / "示例市科学技术局"
 

@@ -13,7 +13,7 @@ from conftest import REAL, ROOT, SEEDS
 
 from reportassist import read_report
 from reportassist.drafting import DraftInputs, assemble_draft
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 from reportassist.markers import find_marks
 from reportassist.model import Draft, ReportFormat
 from reportassist.revision import Turn, revise

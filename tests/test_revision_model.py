@@ -21,7 +21,7 @@ from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResu
 
 from reportassist import read_report
 from reportassist.drafting import DraftInputs, assemble_draft
-from reportassist.figures import load_figures
+from reportassist.given_figures import load_figures
 from reportassist.model import Draft
 from reportassist.revision import revise
 from reportassist.settings import get_settings

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
 
     from reportassist.corpus import CorpusStore
-    from reportassist.figures import FigureInput
+    from reportassist.given_figures import FigureInput
     from reportassist.model import Report
     from reportassist.settings import Settings
 
@@ -389,7 +389,7 @@ def revise_command(
 
 
 def _read_figures(path: Path, year: int) -> FigureInput:
-    from reportassist.figures import load_figures
+    from reportassist.given_figures import load_figures
 
     return load_figures(path, year)
 

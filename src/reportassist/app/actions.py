@@ -24,8 +24,8 @@ from reportassist.app.workspace import ChatLine, FiguresGiven, PriorReport, Work
 from reportassist.drafting import DraftInputs, draft_chain
 from reportassist.errors import InputError
 from reportassist.exporters import FORMATS, export, to_markdown
-from reportassist.figures import FigureInput, load_figures, read_figures_text
-from reportassist.figures.values import ValueProblem, read_value
+from reportassist.given_figures import FigureInput, load_figures, read_figures_text
+from reportassist.given_figures.values import ValueProblem, read_value
 from reportassist.model import Draft, Report, Value
 from reportassist.parsing import read_report
 from reportassist.readers import readable_suffixes

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass, field
 
 from reportassist.errors import InputError
-from reportassist.figures import read_figures_text
-from reportassist.figures.values import ValueProblem, read_number, read_value
+from reportassist.given_figures import read_figures_text
+from reportassist.given_figures.values import ValueProblem, read_number, read_value
 from reportassist.markers import Mark, find_marks
 from reportassist.model import Draft, ReportFormat, Value
 from reportassist.schema import T3_COLUMNS, T4_COLUMNS, label_of, tables_for

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from reportassist.figures.collect import Collector
+from reportassist.given_figures.collect import Collector
 from reportassist.model import ProseFigure, ReportFormat
 from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
 from reportassist.parsing.readings import readings_for

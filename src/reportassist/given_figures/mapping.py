@@ -16,9 +16,9 @@ from pathlib import Path
 import yaml
 
 from reportassist.errors import InputError
-from reportassist.figures.collect import Collector
-from reportassist.figures.keys import FORMATS, key_set
-from reportassist.figures.values import ValueProblem, is_absent, read_year
+from reportassist.given_figures.collect import Collector
+from reportassist.given_figures.keys import FORMATS, key_set
+from reportassist.given_figures.values import ValueProblem, is_absent, read_year
 
 __all__ = ["Entry", "MappingDoc", "looks_like_mapping", "parse_json", "parse_yaml", "read_mapping"]
 

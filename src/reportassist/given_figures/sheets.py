@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from reportassist.errors import InputError
-from reportassist.figures.grid import Row, Sheet, SheetCell
+from reportassist.given_figures.grid import Row, Sheet, SheetCell
 
 __all__ = ["grids_from_csv", "grids_from_xlsx"]
 

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reportassist.errors import InputError
-from reportassist.figures.keys import KeySet, key_set
-from reportassist.figures.model import FigureInput, Understood, Unplaced
-from reportassist.figures.values import ValueProblem, read_number, read_value
+from reportassist.given_figures.keys import KeySet, key_set
+from reportassist.given_figures.model import FigureInput, Understood, Unplaced
+from reportassist.given_figures.values import ValueProblem, read_number, read_value
 from reportassist.model import ReportFormat, Value
 from reportassist.schema import label_of
 from reportassist.validation.context import fmt_value

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from reportassist.figures.collect import Collector
-from reportassist.figures.grid import Row, Sheet, SheetCell, row_text
-from reportassist.figures.headers import Header, key_of, read_header, schemes_for, template_keys
-from reportassist.figures.values import is_value
+from reportassist.given_figures.collect import Collector
+from reportassist.given_figures.grid import Row, Sheet, SheetCell, row_text
+from reportassist.given_figures.headers import Header, key_of, read_header, schemes_for, template_keys
+from reportassist.given_figures.values import is_value
 from reportassist.schema import TABLE_NAMES, RowSpec, TableSpec, tables_for
 
 __all__ = ["read_grid"]

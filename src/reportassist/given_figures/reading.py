@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportassist.errors import InputError
-from reportassist.figures.collect import Collector
-from reportassist.figures.grid import Sheet
-from reportassist.figures.keys import FORMATS
-from reportassist.figures.mapping import MappingDoc, read_mapping
-from reportassist.figures.model import FigureInput
-from reportassist.figures.rows import read_grid
-from reportassist.figures.sentences import read_sentences
+from reportassist.given_figures.collect import Collector
+from reportassist.given_figures.grid import Sheet
+from reportassist.given_figures.keys import FORMATS
+from reportassist.given_figures.mapping import MappingDoc, read_mapping
+from reportassist.given_figures.model import FigureInput
+from reportassist.given_figures.rows import read_grid
+from reportassist.given_figures.sentences import read_sentences
 from reportassist.model import ReportFormat
 from reportassist.schema import FORMAT_NAMES, format_for_year
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from reportassist.figures.grid import Row, Sheet, SheetCell
-from reportassist.figures.values import is_value
+from reportassist.given_figures.grid import Row, Sheet, SheetCell
+from reportassist.given_figures.values import is_value
 
 __all__ = ["Pasted", "split_pasted"]
 

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from reportassist.figures.grid import Row
+from reportassist.given_figures.grid import Row
 from reportassist.model import ReportFormat
 from reportassist.schema import CUMULATIVE, T3_COLUMNS, T4_COLUMNS, T4_GROUPS, RowSpec, TableSpec, tables_for
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportassist.errors import InputError
-from reportassist.figures.mapping import looks_like_mapping, parse_json, parse_yaml
-from reportassist.figures.model import FigureInput, Understood, Unplaced
-from reportassist.figures.pasted import split_pasted
-from reportassist.figures.reading import Source, interpret
-from reportassist.figures.sheets import grids_from_csv, grids_from_xlsx
+from reportassist.given_figures.mapping import looks_like_mapping, parse_json, parse_yaml
+from reportassist.given_figures.model import FigureInput, Understood, Unplaced
+from reportassist.given_figures.pasted import split_pasted
+from reportassist.given_figures.reading import Source, interpret
+from reportassist.given_figures.sheets import grids_from_csv, grids_from_xlsx
 from reportassist.readers import load_file
 from reportassist.readers.decoding import decode_text
 
