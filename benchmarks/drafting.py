@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     from rich.table import Table
 
     from reportassist import read_report
-    from reportassist.drafting import DraftInputs, draft_chain
+    from reportassist.drafting import DraftInputs, make_draft
     from reportassist.given_figures import load_figures
 
     console = Console()
@@ -65,7 +65,6 @@ def main(argv: list[str] | None = None) -> int:
         "CLI end to end (s, median of 3)",
     ):
         table.add_column(column, justify="right" if column != "prior report" else "left")
-    chain = draft_chain()
     for prior_path, year, figures_path in CASES:
         if not prior_path.exists():
             console.print(f"[dim]{prior_path} is not present: skipped[/dim]")
@@ -77,11 +76,11 @@ def main(argv: list[str] | None = None) -> int:
         inputs = DraftInputs(
             prior=prior, year=year, figures=given.figures, prose=given.prose, figures_source=figures_path.name
         )
-        chain.invoke(inputs)
+        make_draft(inputs)
         times = []
         for _ in range(args.rounds):
             started = time.perf_counter()
-            chain.invoke(inputs)
+            make_draft(inputs)
             times.append((time.perf_counter() - started) * 1000)
         table.add_row(
             prior_path.name, str(year), f"{read_ms:.0f}", f"{statistics.median(times):.0f}", f"{max(times):.0f}",

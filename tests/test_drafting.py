@@ -17,7 +17,7 @@ import yaml
 from conftest import ROOT, SEEDS, run_cli
 
 from reportassist import read_report
-from reportassist.drafting import DraftInputs, draft_chain, load_draft
+from reportassist.drafting import DraftInputs, load_draft, make_draft
 from reportassist.exporters import to_markdown
 from reportassist.model import Draft, Report
 from reportassist.schema import CUMULATIVE, T3_COLUMNS, keys_for
@@ -177,11 +177,7 @@ def test_a_2025_draft_from_the_sample_agencys_2024_report(tmp_path: Path) -> Non
         for k, v in _given(SAMPLE / "figures-2025.yaml")["figures"].items()
         if k != "t2.normative.in_force"
     }
-    derived = (
-        draft_chain()
-        .invoke(DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given))
-        .draft
-    )
+    derived = make_draft(DraftInputs(prior=read_report(SAMPLE / "2024.md"), year=2025, figures=given)).draft
     assert (
         derived.figures["t2.normative.in_force"]
         == 19 + given["t2.normative.issued"] - given["t2.normative.repealed"]
@@ -201,7 +197,7 @@ def test_a_2023_draft_from_a_real_2022_report(tmp_path: Path, real_dir: Path) ->
 
 def test_problems_section_never_passes_as_this_years_without_a_note(tmp_path: Path) -> None:
     prior = read_report(SAMPLE / "2024.md")
-    draft = draft_chain().invoke(DraftInputs(prior=prior, year=2025)).draft
+    draft = make_draft(DraftInputs(prior=prior, year=2025)).draft
     findings = validate(draft, prior).findings
     problems = draft.find_section("problems")
     assert problems is not None and any(f.rule == "text.repeated" for f in findings)  # last year's words…
@@ -213,7 +209,7 @@ def test_problems_section_never_passes_as_this_years_without_a_note(tmp_path: Pa
 
 def test_without_figures_every_unknown_is_a_visible_placeholder() -> None:
     prior = read_report(SAMPLE / "2024.md")
-    result = draft_chain().invoke(DraftInputs(prior=prior, year=2025))
+    result = make_draft(DraftInputs(prior=prior, year=2025))
     draft = result.draft
     body = draft.body()[0]
     assert (
@@ -265,9 +261,7 @@ def test_legacy_running_totals_roll_forward_in_a_legacy_draft() -> None:
     """A 2018 report drafted from a 2017 one keeps the 附表's 历年累计 column (the 2018 seed stands in for 2017)."""
     prior = read_report(SEEDS / "quanzhou-kjj-2018.txt")
     prior.meta.year = 2017
-    draft = (
-        draft_chain().invoke(DraftInputs(prior=prior, year=2018, figures={"legacy.active.total": 200})).draft
-    )
+    draft = make_draft(DraftInputs(prior=prior, year=2018, figures={"legacy.active.total": 200})).draft
     assert draft.meta.format == "legacy"
     assert draft.figures["legacy.active.total" + CUMULATIVE] == 1482 + 200
     assert draft.figure_origins["legacy.active.total" + CUMULATIVE].kind == "derived"
@@ -316,7 +310,7 @@ def test_a_part_the_prior_report_lacks_comes_from_a_peer_in_the_corpus(tmp_path:
 
     with open_store(tmp_path / "store", None, "hashing") as store:
         store.ingest([SAMPLE])
-        result = draft_chain(store).invoke(DraftInputs(prior=prior, year=2024))
+        result = make_draft(DraftInputs(prior=prior, year=2024), store)
     other = result.draft.find_section("other")
     assert other is not None and other.origin is not None
     assert (
@@ -375,7 +369,7 @@ def test_the_chain_takes_a_models_rewrite_only_when_its_numbers_hold(tmp_path: P
     prior = read_report(SAMPLE / "2024.md")
     given = _given(SAMPLE / "figures-2025.yaml")
     inputs = DraftInputs(prior=prior, year=2025, figures=given["figures"], prose=given["prose"])
-    plain = draft_chain().invoke(inputs).draft
+    plain = make_draft(inputs).draft
     sections = [s for s in plain.walk_sections() if s.text.strip() and s.canonical != "preamble"]
     answers = [
         sections[0].text + "另新增专项工作999项。",
@@ -384,7 +378,7 @@ def test_the_chain_takes_a_models_rewrite_only_when_its_numbers_hold(tmp_path: P
     ]
     model = GenericFakeChatModel(messages=iter(AIMessage(content=a) for a in answers))
 
-    result = draft_chain(model=model).invoke(inputs)
+    result = make_draft(inputs, model=model)
     rewritten = [s for s in result.draft.walk_sections() if s.text.strip() and s.canonical != "preamble"]
     assert (
         "999" not in rewritten[0].text
@@ -410,7 +404,7 @@ def test_what_is_derived_matches_the_sample_agencys_real_next_report(year: int) 
     }[(prior.meta.format, actual.meta.format)]
     derivable = re.compile("|".join([r"\.total$", r"^t3\.handled\.", *across_years]))
     given = {k: v for k, v in actual.figures.items() if not derivable.search(k)}
-    draft = draft_chain().invoke(DraftInputs(prior=prior, year=year, figures=given)).draft
+    draft = make_draft(DraftInputs(prior=prior, year=year, figures=given)).draft
     expected = {k: actual.figures.get(k) for k in keys_for(draft.meta.format)}
     assert {k: draft.figures[k] for k in expected} == expected
     derived = {k for k, o in draft.figure_origins.items() if o.kind == "derived"}

@@ -281,7 +281,7 @@ def draft(
     ] = True,
 ) -> None:
     """起草本年度报告：以上年报告为底本，填入本年数据，推算可推算的数字，其余留下【待填】【待核实】标记。"""
-    from reportassist.drafting import DraftInputs, draft_chain, save_draft
+    from reportassist.drafting import DraftInputs, make_draft, save_draft
     from reportassist.render import print_findings
 
     prior_report = _load(prior)
@@ -306,7 +306,7 @@ def draft(
         progress = (
             (lambda line: _err.print(line, markup=False, highlight=False)) if model is not None else None
         )
-        result = _guard(lambda: draft_chain(corpus, model, progress).invoke(inputs))
+        result = _guard(lambda: make_draft(inputs, corpus, model, progress))
     finally:
         if corpus is not None:
             corpus.close()

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reportassist import drafting
 from reportassist.app.book import DraftBook
 from reportassist.app.library import Library, digest
 from reportassist.app.views import markdown_text
 from reportassist.app.workspace import ChatLine, FiguresGiven, PriorReport, Workspace
-from reportassist.drafting import DraftInputs, draft_chain
+from reportassist.drafting import DraftInputs
 from reportassist.errors import InputError
 from reportassist.exporters import FORMATS, export, to_markdown
 from reportassist.given_figures import FigureInput, load_figures, read_figures_text
@@ -237,7 +238,7 @@ def make_draft(services: Services, workspace: Workspace, year: int | None, progr
     model = services.model if workspace.rewrite else None
     progress(0.1, "起草中")
     with services.library.for_drafting() as store:
-        result = draft_chain(store, model, lambda line: progress(0.5, line)).invoke(inputs)
+        result = drafting.make_draft(inputs, store, model, lambda line: progress(0.5, line))
     kept = ""
     if workspace.draft is not None and len(workspace.draft.history) > 1:
         services.book.copy(workspace)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportassist.drafting.assemble import DraftInputs, assemble_draft, build_draft
-from reportassist.drafting.chain import DraftResult, draft_chain
+from reportassist.drafting.chain import DraftResult, make_draft
 from reportassist.drafting.files import load_draft, save_draft
 from reportassist.drafting.template import figures_template
 
@@ -12,8 +12,8 @@ __all__ = [
     "DraftResult",
     "assemble_draft",
     "build_draft",
-    "draft_chain",
     "figures_template",
     "load_draft",
+    "make_draft",
     "save_draft",
 ]

@@ -1,4 +1,4 @@
-"""The drafting chain, as LangChain runnables: retrieve → compose → fill → validate.
+"""Making a draft: retrieve → compose → fill → validate, as plain steps of one function.
 
 - retrieve: the peers' sections the prior report lacks (`compose.peers_needed`), from the corpus store
   when there is one;
@@ -13,10 +13,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from langchain_core.runnables import Runnable, RunnableLambda
 
 from reportassist.drafting.assemble import DraftInputs, assemble_draft
 from reportassist.drafting.compose import peers_needed
@@ -32,7 +30,7 @@ if TYPE_CHECKING:
 
     from reportassist.corpus import CorpusStore
 
-__all__ = ["REWRITTEN", "DraftResult", "allowed_values", "draft_chain"]
+__all__ = ["REWRITTEN", "DraftResult", "allowed_values", "make_draft"]
 
 # How a section the model rewrote says so in its origin.
 REWRITTEN = "由模型改写，数字已核对"
@@ -44,48 +42,24 @@ class DraftResult:
     validation: ValidationResult
 
 
-@dataclass
-class _State:
-    inputs: DraftInputs
-    peers: dict[str, PeerSection] = field(default_factory=dict)
-    draft: Draft | None = None
-
-
-def draft_chain(
+def make_draft(
+    inputs: DraftInputs,
     store: CorpusStore | None = None,
     model: BaseChatModel | None = None,
     progress: Callable[[str], None] | None = None,
-) -> Runnable[DraftInputs, DraftResult]:
-    """The chain that turns `DraftInputs` into a validated draft; `store`, `model` and `progress` (told, in
-    Chinese, which section the model is rewriting) are optional."""
-
-    def retrieve(inputs: DraftInputs) -> _State:
-        state = _State(inputs)
-        if store is not None and store.entries:
-            fmt = format_for_year(inputs.year)
-            agency = inputs.agency or inputs.prior.meta.agency or ""
-            state.peers = find_peers(store, peers_needed(inputs.prior, fmt), agency, inputs.year, fmt)
-        return state
-
-    def compose(state: _State) -> _State:
-        state.draft = assemble_draft(state.inputs, state.peers)
-        return state
-
-    def fill(state: _State) -> _State:
-        if model is not None and state.draft is not None:
-            _rewrite(state.draft, model, progress)
-        return state
-
-    def check(state: _State) -> DraftResult:
-        assert state.draft is not None
-        return DraftResult(state.draft, validate(state.draft, state.draft.prior))
-
-    return (
-        RunnableLambda(retrieve, name="retrieve")
-        | RunnableLambda(compose, name="compose")
-        | RunnableLambda(fill, name="fill")
-        | RunnableLambda(check, name="validate")
-    )
+) -> DraftResult:
+    """The draft `inputs` make, validated: peers' sections from `store` for what the prior report lacks, each
+    section rewritten by `model` where its rewrite passes the guard (`progress` is told, in Chinese, which
+    section the model is rewriting); all three are optional."""
+    peers: dict[str, PeerSection] = {}
+    if store is not None and store.entries:
+        fmt = format_for_year(inputs.year)
+        agency = inputs.agency or inputs.prior.meta.agency or ""
+        peers = find_peers(store, peers_needed(inputs.prior, fmt), agency, inputs.year, fmt)
+    draft = assemble_draft(inputs, peers)
+    if model is not None:
+        _rewrite(draft, model, progress)
+    return DraftResult(draft, validate(draft, draft.prior))
 
 
 def _rewrite(draft: Draft, model: BaseChatModel, progress: Callable[[str], None] | None) -> None:
