@@ -126,6 +126,25 @@ class Constraint:
     def keys(self) -> tuple[str, ...]:
         return self.left + self.right
 
+    def sides(self, values: Mapping[str, Any]) -> tuple[Any, Any] | None:
+        """Σ left and Σ right when every operand is known (a blank is absent, not 0); None otherwise."""
+        operands = [values.get(k) for k in self.keys]
+        if any(v is None for v in operands):
+            return None
+        return sum(operands[: len(self.left)]), sum(operands[len(self.left) :])
+
+    def holds(self, values: Mapping[str, Any]) -> bool | None:
+        """Whether the sum holds; None when an operand is absent."""
+        sides = self.sides(values)
+        return None if sides is None else sides[0] == sides[1]
+
+    def known_sums(self, values: Mapping[str, Any]) -> tuple[Any, Any]:
+        """Σ of the known operands of each side (for solving an unknown one)."""
+        return (
+            sum(v for k in self.left if (v := values.get(k)) is not None),
+            sum(v for k in self.right if (v := values.get(k)) is not None),
+        )
+
 
 @dataclass(frozen=True)
 class TableSpec:

@@ -127,8 +127,7 @@ def _solve(constraint: Constraint, out: DerivedFigures, signed: frozenset[str], 
     unknown = [k for k in constraint.keys if not out.known(k)]
     if not unknown:
         return False
-    left = sum(out.values[k] for k in constraint.left if out.known(k))  # type: ignore[misc]
-    right = sum(out.values[k] for k in constraint.right if out.known(k))  # type: ignore[misc]
+    left, right = constraint.known_sums(out.values)
     if len(unknown) == 1:
         key = unknown[0]
         value = right - left if key in constraint.left else left - right

@@ -150,18 +150,6 @@ def _distributions(total: int, limits: list[int]) -> Iterator[tuple[int, ...]]:
             yield (first,) + rest
 
 
-def _holds(constraint: Constraint, values: dict[str, Value | None]) -> bool | None:
-    """True or False when every operand is known, None otherwise."""
-    try:
-        left = [values[k] for k in constraint.left]
-        right = [values[k] for k in constraint.right]
-    except KeyError:
-        return None
-    if any(v is None for v in left + right):
-        return None
-    return sum(left) == sum(right)  # type: ignore[arg-type]
-
-
 def _hint_holds(hint: Hint, values: dict[str, Value | None]) -> bool | None:
     """True when a reading matches; False only when every reading is known and none matches."""
     unknown = False
@@ -192,7 +180,7 @@ def solve(
         if not cands:
             notes.append(_shape_note(reading))
             continue
-        consistent = [c for c in cands if all(_holds(k, _as_values(reading, c)) is not False for k in intra)]
+        consistent = [c for c in cands if all(k.holds(_as_values(reading, c)) is not False for k in intra)]
         if len(cands) == 1 or len(consistent) == 1:
             fixed.update(zip(reading.keys, (consistent or cands)[0]))
             continue
@@ -227,7 +215,7 @@ def _score(
 ) -> int:
     score = 0
     for c in constraints:
-        if touched & set(c.keys) and _holds(c, values):
+        if touched & set(c.keys) and c.holds(values):
             score += 1
     for h in hints:
         if any(touched & set(r) for r in h.readings) and _hint_holds(h, values):

@@ -37,13 +37,13 @@ def check_constraints(ctx: Context, rule: str) -> Iterator[Issue]:
         for c in spec.constraints:
             if c.rule != rule or not any(k in figures for k in c.keys):
                 continue
-            values = {k: figures.get(k) for k in c.keys}
-            if any(v is None for v in values.values()):
+            sides = c.sides(figures)
+            if sides is None:
                 continue  # reported once per blank cell by figure.absent
-            left: Value = sum(values[k] for k in c.left)  # type: ignore[misc]
-            right: Value = sum(values[k] for k in c.right)  # type: ignore[misc]
+            left, right = sides
             if left == right:
                 continue
+            values = {k: figures.get(k) for k in c.keys}
             yield Issue(
                 rule=rule,
                 message=_constraint_message(c, values, left, right),
