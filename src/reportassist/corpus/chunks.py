@@ -85,6 +85,10 @@ def _collect(
 ) -> None:
     whole = section.full_text().strip()
     if not whole:
+        if section.canonical is not None and section.heading:
+            out.append(
+                (path, canonical, section.heading)
+            )  # a part that is only its table: found by its heading
         return
     if len(whole) <= MAX_CHUNK_CHARS or not section.children:
         out.append((path, canonical, _with_heading(section, whole)))

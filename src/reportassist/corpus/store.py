@@ -9,9 +9,10 @@ Layout of the store folder:
     chroma/                the embedded Chroma database (unless a Chroma server is used): the chunks'
                            passages, each tagged with its chunk's id and metadata
 
-A report id is the hash of the file's content. The manifest is written last, atomically, so a
-report is in the store only once all of it is: chunks that an interrupted run left in Chroma
-belong to no report of the manifest, are never returned, and are swept away when the store opens.
+A report id is the hash of the file's content and of the way reports are read (`_READING`). The manifest
+is written last, atomically, so a report is in the store only once all of it is: chunks that an
+interrupted run left in Chroma belong to no report of the manifest, are never returned, and are swept
+away when the store opens.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ from reportassist.parsing import parse_document
 from reportassist.readers import load_file, read_bytes, readable_suffixes
 
 __all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "expand_paths", "open_chroma"]
+
+# How reports are read: part of a report's id, so that a report stored by an older reader is read again by
+# `ingest` (a change of the reader that changes what a report holds changes this).
+_READING = b"reading 2: tables cut from the sections' prose\n"
 
 Mode = Literal["hybrid", "keyword", "dense"]
 
@@ -195,7 +200,7 @@ class CorpusStore:
 
     def _ingest_one(self, path: Path) -> Literal["added", "replaced", "unchanged"]:
         data = load_file(path)
-        report_id = hashlib.sha256(data).hexdigest()[:20]
+        report_id = hashlib.sha256(_READING + data).hexdigest()[:20]
         key = str(path.resolve())
         old = self._manifest.get(key)
         if old is not None and old.report_id == report_id:

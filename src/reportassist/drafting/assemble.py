@@ -19,7 +19,6 @@ from reportassist.drafting.rolling import ProseValues, RollContext, roll_text
 from reportassist.errors import InputError
 from reportassist.model import DRAFT_VERSION, Draft, Meta, PeerSection, Recipe, Report, Value, Version
 from reportassist.parsing import analyse_prose
-from reportassist.parsing.prose_only import prose_only
 from reportassist.schema import format_for_year
 
 __all__ = ["DraftInputs", "assemble_draft", "build_draft"]
@@ -83,7 +82,7 @@ def build_draft(
         staff=staff_prose or {},
     )
     ctx = RollContext(prior_year=prior.meta.year, year=recipe.year, values=values)
-    composed = compose_sections(prose_only(prior), fmt, ctx, agency, derived.values, recipe.peers)
+    composed = compose_sections(prior, fmt, ctx, agency, derived.values, recipe.peers)
 
     claims = settle_claims(composed.sections, fmt, recipe.year, agency, derived.values)
     draft = Draft(

@@ -4,8 +4,8 @@ The prior report's sections are found by their canonical section wherever its he
 report often nests 主动公开 … 其他 under one “《条例》第三十二条…” heading); in a 2019-or-later format they become
 the six parts 一 … 六 in order. Sections of the prior report that are none of those (a legacy report's own
 topics, such as 政务公开工作机制) go under 一、总体情况, which is where the format puts the year's work. Tables
-are not text here: they are rendered from the figures, and the reports drafted from come as their prose alone
-(`parsing.prose_only`).
+are not text here: they are rendered from the figures, and a parsed report's sections hold its prose alone
+(the parser cuts tables run into the text, `parsing.prose_only`).
 """
 
 from __future__ import annotations

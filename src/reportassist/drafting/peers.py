@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reportassist.model import PeerSection, ReportFormat
-from reportassist.parsing.prose_only import prose_only
 
 if TYPE_CHECKING:
     from reportassist.corpus import CorpusStore
@@ -30,7 +29,7 @@ def find_peers(
             chunk = scored.chunk
             if chunk.agency == agency:
                 continue
-            section = prose_only(store.report(chunk.report_id)).find_section(canonical)
+            section = store.report(chunk.report_id).find_section(canonical)
             text = section.full_text() if section is not None else chunk.text
             if not text.strip():
                 continue

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from reportassist.markers import ANY_MARK
 from reportassist.model import Report, Section
-from reportassist.parsing.prose_only import prose_only
 from reportassist.schema import CUMULATIVE, TABLE_SECTIONS, TableSpec, tables_for
 
 __all__ = [
@@ -83,7 +82,7 @@ def report_title(report: Report) -> str:
 
 
 def plan(report: Report) -> Plan:
-    prose = prose_only(report)
+    prose = report.model_copy(deep=True)  # its closing block is taken out below
     title = report_title(report)
     closing = _take_closing(prose)
     tables = _tables(prose)

@@ -7,6 +7,7 @@ from pathlib import Path
 from reportassist.model import FigureSource, Report
 from reportassist.parsing.meta import detect_meta
 from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
+from reportassist.parsing.prose_only import cut_tables
 from reportassist.parsing.readings import readings_for
 from reportassist.parsing.sections import build_sections, restore_headings
 from reportassist.parsing.splitting import Hint, RowReading, solve
@@ -50,7 +51,8 @@ def parse_document(document: Document) -> Report:
         readings += inline.readings
         masked = inline.spans
 
-    analyse_prose(report, masked)
+    cut_tables(report, masked)  # the sections carry prose only from here on
+    analyse_prose(report)
 
     if fmt is not None:
         hints = [

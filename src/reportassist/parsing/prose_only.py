@@ -1,32 +1,28 @@
 """A report's prose alone: the text the reader kept, less the tables that were run into it.
 
 A report read from a web page keeps its tables in the prose, their cells run together ("规章000行政
-规范性文件8855698…"). The exports render every table from the figures and a draft writes its own
-prose around them, so that text is cut, with the header words the table left just before it; the
-reader's own `inline_readings` says where those tables lie. 表三's balance note belongs to the table,
-so a line holding only the note is dropped.
+规范性文件8855698…"). The parser reads those tables (`tables.inline_readings` says where they lie) and then
+cuts them from the sections' texts here, with the header words the table left just before it, so that every
+consumer (the prose reader, the corpus, the drafter, the exports) sees prose only. 表三's balance note
+belongs to the table, so a line holding only the note is dropped.
 """
 
 from __future__ import annotations
 
 from reportassist.model import Report
-from reportassist.parsing.tables import inline_readings
-from reportassist.schema import BALANCE_NOTE, TABLE_HEADER_WORDS, tables_for
+from reportassist.schema import BALANCE_NOTE, TABLE_HEADER_WORDS
 
-__all__ = ["prose_only"]
+__all__ = ["cut_tables"]
 
 
-def prose_only(report: Report) -> Report:
-    """A copy of the report whose section texts hold prose only."""
-    copy = report.model_copy(deep=True)
-    body, spans = copy.body()
-    fmt = copy.meta.format
-    tables = inline_readings(body, tables_for(fmt), skip=set()).spans if fmt else []
-    with_text = [section for section in copy.walk_sections() if section.text]
+def cut_tables(report: Report, tables: list[tuple[int, int]]) -> None:
+    """Cut the spans `tables` of the report's body (`Report.body`) out of its sections' texts, in place, and
+    the lines that hold only 表三's balance note (a table's, wherever the table itself was read from)."""
+    _, spans = report.body()
+    with_text = [section for section in report.walk_sections() if section.text]
     for section, (start, end, _) in zip(with_text, spans, strict=True):
         cuts = [(max(a, start) - start, min(b, end) - start) for a, b in tables if a < end and b > start]
         section.text = _clean(section.text, cuts)
-    return copy
 
 
 def _clean(text: str, cuts: list[tuple[int, int]]) -> str:
