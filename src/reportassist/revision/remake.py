@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reportassist.drafting import build_draft
 from reportassist.drafting.chain import REWRITTEN
@@ -25,7 +26,7 @@ class Remade:
     problems: list[str] = field(default_factory=list)  # in Chinese: edits that could not be applied
 
 
-def require_revisable(draft: Draft, path: object = None) -> None:
+def require_revisable(draft: Draft, path: Path | str | None = None) -> None:
     """A draft saved before revisions existed has no recipe to make it again from: staff draft it anew."""
     if (
         draft.recipe is None
@@ -36,7 +37,7 @@ def require_revisable(draft: Draft, path: object = None) -> None:
         raise InputError(
             "这份草稿由旧版本的 reportassist 保存，缺少修改所需的起草依据和修改记录，无法在对话中修改；"
             "请用 reportassist draft 重新起草（导出、校验仍可照常进行）。",
-            path=path if isinstance(path, str) or path is None else str(path),
+            path=path,
         )
 
 
