@@ -18,6 +18,16 @@ from reportassist.given_figures.grid import Row, Sheet, SheetCell
 __all__ = ["grids_from_csv", "grids_from_xlsx"]
 
 
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, (InvalidFileException, zipfile.BadZipFile)):
+        return "压缩包结构损坏"
+    if isinstance(exc, KeyError):
+        return "缺少必要的组成部分"
+    if isinstance(exc, SyntaxError):  # xml.etree's ParseError and lxml's XMLSyntaxError
+        return "表格内容的 XML 无法解析"
+    return type(exc).__name__
+
+
 def grids_from_csv(text: str) -> list[Sheet]:
     """One grid; a line with no fields at all separates tables."""
     delimiter = "\t" if text.count("\t") > text.count(",") else ","
@@ -29,12 +39,15 @@ def grids_from_csv(text: str) -> list[Sheet]:
 
 def grids_from_xlsx(data: bytes, path: Path) -> list[Sheet]:
     """One grid per worksheet. Formulas are read as the values Excel saved with them."""
+    # openpyxl fails on damaged files in many ways (zip, zlib, XML, missing parts, odd values), as
+    # python-docx does (see readers/docx.py): whatever it raises while opening, the file is unusable.
     try:
         values = load_workbook(io.BytesIO(data), data_only=True)
         formulas = load_workbook(io.BytesIO(data), data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+    except Exception as exc:
         raise InputError(
-            "无法作为 Excel（.xlsx）文件打开，文件可能已损坏或不是 .xlsx 格式。", path=path
+            f"无法作为 Excel（.xlsx）文件打开，文件可能已损坏或不是 .xlsx 格式（{_describe(exc)}）。",
+            path=path,
         ) from exc
     grids = []
     for sheet in values.worksheets:

@@ -124,7 +124,10 @@ def row_candidates(reading: RowReading) -> list[Candidate] | None:
     if reading.atomic or len(tokens) == n:
         if len(tokens) != n:
             return []
-        return [tuple((parse_value(t), t) for t in tokens)]
+        try:
+            return [tuple((parse_value(t), t) for t in tokens)]
+        except (ValueError, ArithmeticError):  # a cell of several figures run together, e.g. "7-331-33122"
+            return []
     flexible = [i for i, t in enumerate(tokens) if _token_cells(t)]
     spare = n - len(tokens)
     if spare < 0 or not flexible:

@@ -20,7 +20,10 @@ def decode_text(data: bytes, path: Path) -> str:
         data = data[3:]
     text: str | None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:  # a UTF-16 byte-order mark before bytes that are not UTF-16
+            text = None
     else:
         text = _decode_guess(data)
     if text is None or not _looks_like_text(text):
