@@ -177,7 +177,7 @@ def ingest(
     ):
         task = progress.add_task("导入报告", total=len(files))
         result = corpus.ingest(
-            files, progress=lambda path: progress.update(task, advance=1, description=path.name)
+            paths, progress=lambda path: progress.update(task, advance=1, description=path.name)
         )
     print_ingest(_out, result)
     raise typer.Exit(

@@ -147,6 +147,8 @@ def print_ingest(console: Console, result: IngestResult) -> None:
     )
     for path, message in result.failed:
         console.print(Text(f"✗ {message}", style="red"))
+    for path, message in result.skipped:
+        console.print(Text(f"跳过 {message}", style="yellow"))
 
 
 def print_search(console: Console, query: str, found: list[Scored]) -> None:

@@ -36,6 +36,21 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest input file accepted, in MB; an annual report is far smaller, so a larger file is refused.",
     )
+    archive_max_mb: float = Field(
+        default=200.0,
+        gt=0,
+        description="Largest total a .docx/.xlsx may declare it unpacks to, in MB; checked before decompressing.",
+    )
+    archive_max_ratio: float = Field(
+        default=100.0,
+        gt=0,
+        description="Largest compression ratio of one member (of 1 MB or more) of a .docx/.xlsx; a zip bomb's is far higher.",
+    )
+    max_line_chars: int = Field(
+        default=100_000,
+        gt=0,
+        description="Longest line of a text or Markdown file, in characters; a report's paragraphs are far shorter.",
+    )
     overview_max_chars: int = Field(
         default=1500,
         gt=0,

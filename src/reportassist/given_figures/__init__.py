@@ -18,6 +18,7 @@ from reportassist.given_figures.reading import Source, interpret
 from reportassist.given_figures.sheets import grids_from_csv, grids_from_xlsx
 from reportassist.readers import load_file
 from reportassist.readers.decoding import decode_text
+from reportassist.readers.docx import DocxReader
 
 __all__ = ["FigureInput", "Understood", "Unplaced", "load_figures", "read_figures_text"]
 
@@ -38,6 +39,9 @@ def load_figures(path: Path, year: int | None = None) -> FigureInput:
     suffix = path.suffix.lower()
     if suffix in _OTHER_FORMATS:
         raise InputError(_OTHER_FORMATS[suffix], path=path)
+    actual = _actual_format(data)
+    if actual is not None:  # the content decides, whatever the file is called
+        raise InputError(f"扩展名是 {suffix or '（无）'}，但{_OTHER_FORMATS[actual]}", path=path)
     if data.startswith(_ZIP) or suffix in (".xlsx", ".xlsm"):
         return interpret(Source(path, grids=grids_from_xlsx(data, path)), year)
     if not data.strip():
@@ -50,6 +54,15 @@ def load_figures(path: Path, year: int | None = None) -> FigureInput:
     if suffix == ".csv":
         return interpret(Source(path, grids=grids_from_csv(text)), year)
     return _from_text(text, path, year)
+
+
+def _actual_format(data: bytes) -> str | None:
+    """ ".pdf" or ".docx" when the bytes are such a file, which no figures reader reads."""
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(_ZIP) and DocxReader().sniff(data):
+        return ".docx"
+    return None
 
 
 def read_figures_text(text: str, year: int | None = None) -> FigureInput:

@@ -14,6 +14,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from reportassist.errors import InputError
 from reportassist.given_figures.grid import Row, Sheet, SheetCell
+from reportassist.readers.archives import check_archive
 
 __all__ = ["grids_from_csv", "grids_from_xlsx"]
 
@@ -39,6 +40,7 @@ def grids_from_csv(text: str) -> list[Sheet]:
 
 def grids_from_xlsx(data: bytes, path: Path) -> list[Sheet]:
     """One grid per worksheet. Formulas are read as the values Excel saved with them."""
+    check_archive(data, path, "Excel")
     # openpyxl fails on damaged files in many ways (zip, zlib, XML, missing parts, odd values), as
     # python-docx does (see readers/docx.py): whatever it raises while opening, the file is unusable.
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -44,13 +45,16 @@ def extract_prose_figures(
     for start, end, path in spans:
         text = body[start:end]
         previous_end = 0
+        # Where each kind of boundary is, found once: a section of thousands of figures stays linear.
+        sentence_ends = _positions(_SENTENCE_END, text)
+        clause_starts, clause_ends = _positions(_CLAUSE_START, text), _positions(_CLAUSE_END, text)
         for m in _FIGURE.finditer(text):
             position = start + m.start("num")
             if any(a <= position < b for a, b in masked) or text[: m.start("num")].rstrip().endswith("第"):
                 continue  # inside a table, or an ordinal ("第 1023 期")
             qualifier = m.group("pre") or m.group("post") or m.group("post2")
-            sentence, _ = _around(text, m.start("num"), _SENTENCE_END, _SENTENCE_END)
-            clause, c_start = _around(text, m.start("num"), _CLAUSE_START, _CLAUSE_END, floor=previous_end)
+            sentence, _ = _around(text, m.start("num"), sentence_ends, sentence_ends)
+            clause, c_start = _around(text, m.start("num"), clause_starts, clause_ends, floor=previous_end)
             previous_end = m.end()
             figures.append(
                 ProseFigure(
@@ -72,18 +76,22 @@ def _number(text: str) -> int | Decimal:
     return Decimal(text) if "." in text else int(text)
 
 
+def _positions(boundary: re.Pattern[str], text: str) -> list[int]:
+    """Where the one-character `boundary` occurs in `text`, in order."""
+    return [m.start() for m in boundary.finditer(text)]
+
+
 def _around(
-    text: str, index: int, opening: re.Pattern[str], closing: re.Pattern[str], floor: int = 0
+    text: str, index: int, openings: list[int], closings: list[int], floor: int = 0
 ) -> tuple[str, int]:
-    """The stretch of `text` around `index` between the last `opening` before it and the first
-    `closing` after it, starting no earlier than `floor` (the end of the figure before, so that
-    "自然人72件、商业企业3件" gives "、商业企业3件")."""
-    start = 0
-    for m in opening.finditer(text, 0, index):
-        start = m.end()
+    """The stretch of `text` around `index` between the last opening before it and the first
+    closing at or after it (positions from `_positions`), starting no earlier than `floor` (the end of
+    the figure before, so that "自然人72件、商业企业3件" gives "、商业企业3件")."""
+    before = bisect_left(openings, index)
+    start = openings[before - 1] + 1 if before else 0
     start = max(start, floor)
-    after = closing.search(text, index)
-    end = after.start() if after else len(text)
+    after = bisect_left(closings, index)
+    end = closings[after] if after < len(closings) else len(text)
     return text[start:end].strip(), start + (len(text[start:end]) - len(text[start:end].lstrip()))
 
 

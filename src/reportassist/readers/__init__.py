@@ -45,6 +45,8 @@ def load_file(path: Path) -> bytes:
         raise InputError("文件不存在。", path=path)
     if path.is_dir():
         raise InputError("这是一个文件夹，不是文件。", path=path)
+    if not path.is_file():  # a FIFO would block the read, a device would never end
+        raise InputError("这不是普通文件（可能是管道、设备等特殊文件），未读取。", path=path)
     limit = get_settings().max_input_mb
     size_mb = path.stat().st_size / 1_000_000
     if size_mb > limit:

@@ -31,6 +31,7 @@ from docx.text.run import Run
 from lxml.etree import XMLSyntaxError, _Element
 
 from reportassist.errors import InputError
+from reportassist.readers.archives import check_archive
 from reportassist.readers.base import Block, Document, Paragraph, Table
 from reportassist.readers.whitespace import tidy_text
 
@@ -57,6 +58,7 @@ class DocxReader:
             return False
 
     def read(self, path: Path, data: bytes) -> Document:
+        check_archive(data, path, "Word")
         word = _open(path, data)
         blocks = list(_blocks(word.element.body, word))
         return Document(path=path, kind=self.kind, blocks=blocks)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from reportassist.errors import InputError
 from reportassist.readers.base import Block, Document, Paragraph, Table
 from reportassist.readers.decoding import decode_text
 from reportassist.readers.whitespace import tidy_text
@@ -44,6 +45,9 @@ _BOLD = {"b", "strong"}
 _BOLD_HEADING_MAX_CHARS = 80
 _TEXT_BLOCKS = {"p", "div", "li", "blockquote", "pre", "dd", "dt"}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Elements nested deeper than this are no web page but a hostile file; the collector walks the tree
+# recursively, so deeper nesting is refused before walking (real pages stay well under 100).
+_MAX_DEPTH = 256
 
 
 class HtmlReader:
@@ -56,9 +60,24 @@ class HtmlReader:
 
     def read(self, path: Path, data: bytes) -> Document:
         soup = BeautifulSoup(_decode(data, path), "lxml")
+        _check_depth(soup, path)
         collector = _Collector()
         collector.walk(soup.body or soup)
         return Document(path=path, kind=self.kind, blocks=collector.finish())
+
+
+def _check_depth(soup: BeautifulSoup, path: Path) -> None:
+    """Refuse a page nested deeper than `_MAX_DEPTH`, measured without recursion."""
+    depth = {id(soup): 0}
+    for tag in soup.descendants:
+        if isinstance(tag, Tag):
+            level = depth[id(tag.parent)] + 1
+            if level > _MAX_DEPTH:
+                raise InputError(
+                    f"网页的标签嵌套超过 {_MAX_DEPTH} 层，不像正常的网页（可能是恶意构造的文件），未读取。",
+                    path=path,
+                )
+            depth[id(tag)] = level
 
 
 def _decode(data: bytes, path: Path) -> str:

@@ -10,15 +10,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from reportassist.errors import InputError
 from reportassist.readers.base import Block, Document, Paragraph, Table
 from reportassist.readers.decoding import decode_text
+from reportassist.settings import get_settings
 
 __all__ = ["TextReader", "blocks_from_text"]
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
 _WHOLE_BOLD = re.compile(r"^\s*(?:\*\*|__)(.+?)(?:\*\*|__)\s*$")
 _INLINE_MARKUP = re.compile(r"\*\*|__|(?<![\w*])\*(?!\s)|`")
-_MD_LINK = re.compile(r"<(https?://[^>]+)>|\[([^\]]*)\]\([^)]*\)")
+# Character classes exclude the opening bracket too, so that a line of thousands of "[" or "<" is linear.
+_MD_LINK = re.compile(r"<(https?://[^<>\s]+)>|\[([^\[\]]*)\]\([^()]*\)")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|=+\s*正文\s*=+|={5,}.*)\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _PAGE_NUMBER = re.compile(r"^\s*[—\-–]\s*\d+\s*[—\-–]\s*$")
@@ -40,8 +43,20 @@ class TextReader:
 
     def read(self, path: Path, data: bytes) -> Document:
         text = decode_text(data, path)
+        _check_lines(text, path)
         kind = "markdown" if path.suffix.lower() in (".md", ".markdown") else "text"
         return Document(path=path, kind=kind, blocks=blocks_from_text(text))
+
+
+def _check_lines(text: str, path: Path) -> None:
+    limit = get_settings().max_line_chars
+    longest = max(map(len, text.split("\n")), default=0)
+    if longest > limit:
+        raise InputError(
+            f"有一行长达 {longest} 字，超过上限 {limit} 字；年度报告的段落远短于此，这不像一份报告，未读取"
+            "（上限可用环境变量 REPORTASSIST_MAX_LINE_CHARS 调整）。",
+            path=path,
+        )
 
 
 def blocks_from_text(text: str) -> list[Block]:
