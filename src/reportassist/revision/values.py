@@ -4,7 +4,7 @@ Three readings, each for what the others cannot take:
 - a cell named the way the official table names it ("表三法律服务机构一栏的予以公开是1", "行政复议的维持改为2"):
   the row and column words of `schema`, a number with or without a measure word;
 - sentences ("本年新收申请12件，其中自然人10件、商业企业2件"): the figures reader that reads `--figures`
-  (`figures.read_figures_text`), so the chat and a figures file understand the same words;
+  (`given_figures.read_figures_text`), so the chat and a figures file understand the same words;
 - what is left names a prose figure or a mark of the draft by its label ("政策解读这一项填16",
   "主动公开政府信息185条", "文号填示科办〔2025〕3号").
 """
@@ -36,7 +36,7 @@ _WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 
 
 def normalise(message: str) -> str:
-    """Full-width digits and brackets as staff may type them, made plain; Chinese punctuation kept."""
+    """Full-width digits, point and percent sign as staff may type them, made plain; Chinese punctuation kept."""
     return message.translate(_WIDTH).strip()
 
 
