@@ -16,12 +16,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from fake_models import Endless
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, ParrotFakeChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_ollama import ChatOllama
-from pydantic import PrivateAttr
 
 from reportassist import Settings
 from reportassist.llm import Answer, Budget, Rewrite, ask_model, chat_model, max_tokens_for, rewrite_section
@@ -45,34 +45,6 @@ SLACK = 1.0
 
 def rewrite(model: BaseChatModel, **options: Any) -> Rewrite:
     return rewrite_section(model, heading=HEADING, text=SECTION, year=2025, allowed=ALLOWED, **options)
-
-
-class Endless(BaseChatModel):
-    """A fake chat model that never stops: one character every `pause` seconds, forever. It records how
-    many it sent and whether its stream was closed (what closes the HTTP connection of a real client)."""
-
-    pause: float = 0.05
-    text: str = "。"
-    _sent: int = PrivateAttr(default=0)
-    _closed: threading.Event = PrivateAttr(default_factory=threading.Event)
-
-    @property
-    def _llm_type(self) -> str:
-        return "endless-fake"
-
-    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
-        raise NotImplementedError("streams only")
-
-    def _stream(
-        self, messages: list[BaseMessage], *args: Any, **kwargs: Any
-    ) -> Iterator[ChatGenerationChunk]:
-        try:
-            while True:
-                time.sleep(self.pause)
-                self._sent += 1
-                yield ChatGenerationChunk(message=AIMessageChunk(content=self.text))
-        finally:
-            self._closed.set()
 
 
 class Late(BaseChatModel):

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from fake_models import Streamed
 from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import (
     FakeListChatModel,
@@ -21,7 +22,7 @@ from langchain_core.language_models.fake_chat_models import (
     ParrotFakeChatModel,
 )
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.outputs import ChatResult
 from langchain_ollama import ChatOllama
 from langchain_openai import ChatOpenAI
 from pydantic import Field
@@ -86,26 +87,6 @@ def test_reasoning_and_code_fences_are_stripped() -> None:
     answer = f"<think>原文有356条、3场，再加一个2000家试试？</think>\n```markdown\n{FAITHFUL}\n```"
     result = rewrite(FakeListChatModel(responses=[answer]))
     assert result == Rewrite(text=FAITHFUL, accepted=True, reasons=[])
-
-
-class Streamed(BaseChatModel):
-    """A fake chat model that streams the given chunks, metadata included (GenericFakeChatModel's stream
-    drops the finish reason)."""
-
-    chunks: list[AIMessageChunk]
-
-    @property
-    def _llm_type(self) -> str:
-        return "streamed-fake"
-
-    def _generate(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> ChatResult:
-        raise NotImplementedError("streams only")
-
-    def _stream(
-        self, messages: list[BaseMessage], *args: Any, **kwargs: Any
-    ) -> Iterator[ChatGenerationChunk]:
-        for chunk in self.chunks:
-            yield ChatGenerationChunk(message=chunk)
 
 
 def test_an_answer_cut_off_at_the_token_limit_is_rejected() -> None:

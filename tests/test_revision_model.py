@@ -9,15 +9,11 @@ test_llm_model.py.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from conftest import ROOT
-from langchain_core.language_models import BaseChatModel
+from fake_models import Endless
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
 from reportassist import read_report
 from reportassist.drafting import DraftInputs, assemble_draft
@@ -97,33 +93,12 @@ def test_instructions_in_the_message_do_not_unlock_what_staff_cannot_ask(draft: 
     assert _problems_text(turn.draft) == _problems_text(draft)
 
 
-class _Endless(BaseChatModel):
-    """A fake model that streams forever, as a small model rambling on a busy machine does."""
-
-    @property
-    def _llm_type(self) -> str:
-        return "endless-fake"
-
-    def _generate(
-        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
-    ) -> ChatResult:
-        time.sleep(3600)
-        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=""))])
-
-    def _stream(
-        self, messages: list[BaseMessage], stop: Any = None, run_manager: Any = None, **kwargs: Any
-    ) -> Iterator[ChatGenerationChunk]:
-        while True:
-            time.sleep(0.05)
-            yield ChatGenerationChunk(message=AIMessageChunk(content="一是"))
-
-
 def test_a_model_that_never_stops_cannot_hold_the_turn(draft: Draft, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REPORTASSIST_LLM_TURN_SECONDS", "2")
     get_settings.cache_clear()
     try:
         started = time.monotonic()
-        turn = revise(draft, "把第五部分写得简洁些", model=_Endless())
+        turn = revise(draft, "把第五部分写得简洁些", model=Endless(text="一是"))
         took = time.monotonic() - started
     finally:
         get_settings.cache_clear()
