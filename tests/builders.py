@@ -43,7 +43,9 @@ __all__ = [
     "Layout",
     "Statement",
     "Sum",
+    "blank_zeros",
     "consistent_figures",
+    "figures_for",
     "keys_of",
     "next_year_figures",
     "prose_statements",
@@ -609,6 +611,22 @@ class Layout:
     name: str
     fmt: str
     suffix: str
+    blanks: bool = False  # staff left the zeros of 表三's 法人或其他组织 columns blank
+
+
+def blank_zeros(figures: Figures) -> Figures:
+    """表三 as many offices fill it: a 法人或其他组织 cell with nothing in it left blank, not 0."""
+    organisations = tuple(f".{c}" for c in T3_PARTS[1:])
+    return {
+        k: None if k.startswith("t3.") and k.endswith(organisations) and v == 0 else v
+        for k, v in figures.items()
+    }
+
+
+def figures_for(layout: str, seed: int) -> Figures:
+    """The consistent figures a layout's report is rendered from (blank cells where the layout has them)."""
+    figures = consistent_figures(LAYOUTS[layout].fmt, seed)
+    return blank_zeros(figures) if LAYOUTS[layout].blanks else figures
 
 
 LAYOUTS: dict[str, Layout] = {
@@ -622,6 +640,14 @@ LAYOUTS: dict[str, Layout] = {
         Layout("gb2021-excel-paste", "gb2021", ".txt"),
         Layout("legacy-md", "legacy", ".md"),
         Layout("gb2021-pdf", "gb2021", ".pdf"),
+        Layout("gb2021-cell-lines", "gb2021", ".txt", blanks=True),
+        Layout("gb2019-cell-lines-separators", "gb2019", ".txt"),
+        Layout("gb2021-cell-lines-cr", "gb2021", ".txt", blanks=True),
+        Layout("gb2021-pdf-text", "gb2021", ".txt"),
+        Layout("gb2021-pdf-md", "gb2021", ".md"),
+        Layout("gb2019-pdf-md", "gb2019", ".md"),
+        Layout("legacy-text", "legacy", ".txt"),
+        Layout("legacy-cell-lines", "legacy", ".txt"),
     )
 }
 
@@ -651,6 +677,15 @@ def render(
         return _html(spec.fmt, year, figures, preamble, sections)
     if layout == "gb2021-run-together":
         return _run_together(spec.fmt, year, figures, preamble, sections).encode("utf-8")
+    if "-cell-lines" in layout:
+        style = layout.rsplit("-", 1)[1] if layout.endswith(("-separators", "-cr")) else "plain"
+        return _cell_lines(spec.fmt, year, figures, preamble, sections, style).encode("utf-8")
+    if layout.endswith("-pdf-text"):
+        return _pdf_text(spec.fmt, year, figures, preamble, sections).encode("utf-8")
+    if layout.endswith("-pdf-md"):
+        return _pdf_markdown(spec.fmt, year, figures, preamble, sections).encode("utf-8")
+    if layout == "legacy-text":
+        return _legacy_text(year, figures, preamble, sections).encode("utf-8")
     return _text(spec, year, figures, preamble, sections, merged_labels).encode("utf-8")
 
 
@@ -730,6 +765,180 @@ def _run_together(
             pieces.append(f"行政复议行政诉讼{columns}未经复议直接起诉复议后起诉{columns}{columns}")
             pieces.append("".join(_cell(figures.get(k)) for k in T4_KEYS))
     return _title(year) + "\n" + "".join(pieces) + "\n"
+
+
+# Tables that lost their grid, as real reports are found: copied from a web page one cell per line,
+# text extracted from a PDF, Markdown converted from a PDF, the legacy 附表 as plain text.
+
+
+def _grid_lines(grid: list[list[str]], header_rows: int, style: str) -> list[str]:
+    """A grid one cell per line, as a browser copies it: merged positions are no cells, a blank cell is
+    an empty line, a header word of five characters or more is broken over two lines ("本年新" /
+    "制作数量"). `style` "separators": the browser left " |" after each figure and "||" after each row;
+    "plain": 表四's data row (fifteen figures) on one line, ideographic spaces between them."""
+    lines: list[str] = []
+    for r, row in enumerate(grid):
+        cells = [text for text in row if text not in (MERGE_LEFT, MERGE_UP)]
+        if style == "plain" and len(cells) == 15 and all(_is_figure(c) for c in cells):
+            lines.append("\u3000".join(cells))
+            continue
+        for text in cells:
+            if r < header_rows and len(text) >= 5 and not text.startswith("第"):
+                lines += [text[:3], text[3:]]
+            elif style == "separators" and text and _is_figure(text):
+                lines.append(f"{text} |")
+            else:
+                lines.append(text)
+        if style == "separators" and r >= header_rows:
+            lines.append("||")
+    return lines
+
+
+def _cell_lines(
+    fmt: str, year: int, figures: Figures, preamble: list[str], sections: list[_Section], style: str
+) -> str:
+    """Text copied from a web page, each table cell on a line of its own. A part's heading runs straight
+    into its table (the "见下表" sentence is left out). `style` "cr": lone CRs for line breaks, doubled
+    between cells, so that a blank cell is four CRs."""
+    lines = [_title(year)] + ["\u3000\u3000" + p for p in preamble]
+    for section in sections:
+        lines.append(section.heading)
+        lines += ["\u3000\u3000" + p for p in section.paragraphs if not p.endswith("见下表。")]
+        if section.table == "t2":
+            for grid in _t2_grids(fmt, figures):
+                lines += _grid_lines(grid, 2, style)
+        elif section.table == "t3":
+            lines += _grid_lines(_t3_grid(fmt, figures), 2, style)
+        elif section.table == "t4":
+            lines += _grid_lines(_t4_grid(figures), 3, style)
+        elif section.table == "legacy":
+            for grid in _legacy_grids(figures, year):
+                for row in grid[1:]:
+                    lines += [row[0], row[1], f"{row[2]} {row[3]}"]  # label, unit, the year and 历年累计
+    return ("\r\r" if style == "cr" else "\n").join(lines) + "\n"
+
+
+def _wrap(text: str, width: int = 36) -> list[str]:
+    return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text)
+
+
+def _pdf_text(fmt: str, year: int, figures: Figures, preamble: list[str], sections: list[_Section]) -> str:
+    """What `pdftotext` makes of the report: lines wrapped at the page width, a page number and the
+    title as running header at every page break, headings of parts with a table letter-spaced, table
+    rows as their label and figures a space apart, 表三's merged "三、本年度办理结果" one character
+    per line, 表四's header one word per line over its single unlabelled row of fifteen figures, and
+    "第二十条 第（一）项" with a stray space."""
+    body: list[str] = []
+    for para in preamble:
+        body += _wrap(para)
+    for section in sections:
+        body.append(_spaced(section.heading) if section.table else section.heading)
+        for para in section.paragraphs:
+            body += _wrap(para)
+        if section.table == "t2":
+            for title, cols, rows in T2_GROUPS[fmt]:
+                body.append(title.replace("条第", "条 第"))
+                body.append(" ".join(["信息内容"] + [label for _, label in cols]))
+                for row, label in rows:
+                    body.append(" ".join([label] + [_cell(figures.get(f"t2.{row}.{c}")) for c, _ in cols]))
+        elif section.table == "t3":
+            body += [
+                "申请人情况",
+                "自然人 法人或其他组织 总计",
+                " ".join(label for _, label in T3_COLUMNS[1:-1]),
+            ]
+            for rid, label in T3_ROWS[fmt]:
+                if label.startswith("三、"):
+                    body += list("三、本年度办理结果")
+                    label = label.split(" ", 1)[1]
+                body.append(" ".join([label] + [_cell(figures.get(f"t3.{rid}.{c}")) for c, _ in T3_COLUMNS]))
+        elif section.table == "t4":
+            body += ["行政复议", "行政诉讼"] + [label for _, label in T4_COLUMNS]
+            body += ["未经复议直接起诉", "复议后起诉"] + [label for _, label in T4_COLUMNS] * 2
+            body.append(" ".join(_cell(figures.get(k)) for k in T4_KEYS))
+    lines = [_title(year)]
+    for page, start in enumerate(range(0, len(body), 28), start=1):
+        if page > 1:
+            lines += ["", f"- {page - 1} -" if page % 2 else f"— {page - 1} —", "", _title(year)]
+        lines += body[start : start + 28]
+    return "\n".join(lines) + "\n"
+
+
+def _pdf_markdown(
+    fmt: str, year: int, figures: Figures, preamble: list[str], sections: list[_Section]
+) -> str:
+    """Markdown a PDF converter writes: prose hard-wrapped, tables numbered by the document ("表3"),
+    generic header rows (数据1…) with the real header row in the wrong place, a page footer between
+    two rows of 表三, a row hard-wrapped in the middle of its label; 表四 as three small tables each
+    named by the line above it (gb2021) or turned on its side, one row per group (gb2019)."""
+    lines = [f"# {_title(year)}", ""]
+    for para in preamble:
+        lines += _wrap(para, 40) + [""]
+    for section in sections:
+        lines += [f"## {section.heading}", ""]
+        for para in section.paragraphs:
+            lines += _wrap(para, 40) + [""]
+        if section.table == "t2":
+            for n, grid in enumerate(_t2_grids(fmt, figures), start=1):
+                lines += [f"表2-{n}", ""] + _generic_pipe_table(_flat(grid)[1:]) + [""]
+        elif section.table == "t3":
+            rows = [
+                [label] + [_cell(figures.get(f"t3.{rid}.{c}")) for c, _ in T3_COLUMNS]
+                for rid, label in T3_ROWS[fmt]
+            ]
+            header = ["申请人情况", *[label for _, label in T3_COLUMNS]]
+            table = _generic_pipe_table([rows[0], header, *rows[1:]])
+            wrapped = next(i for i, line in enumerate(table) if "部分公开" in line)
+            head, tail = table[wrapped].split("，不计其他情形）", 1)
+            table[wrapped : wrapped + 1] = [head + "，", "不计其他情形）" + tail]
+            lines += (
+                ["表3 收到和处理政府信息公开申请情况", ""]
+                + table[:10]
+                + ["", "- 2 -", ""]
+                + table[10:]
+                + [""]
+            )
+        elif section.table == "t4":
+            columns = [label for _, label in T4_COLUMNS]
+            if fmt == "gb2021":
+                for group, name in (("review", "行政复议"), ("suit_direct", "行政诉讼（未经复议直接起诉）"),
+                                    ("suit_after", "行政诉讼（复议后起诉）")):  # fmt: skip
+                    values = [_cell(figures.get(f"t4.{group}.{c}")) for c, _ in T4_COLUMNS]
+                    lines += [name, "", *_pipe_table([columns, values]), ""]
+            else:
+                rows = [["类别", *columns]] + [
+                    [name] + [_cell(figures.get(f"t4.{group}.{c}")) for c, _ in T4_COLUMNS]
+                    for group, name in (("review", "行政复议"), ("suit_direct", "行政诉讼（未经复议直接起诉）"),
+                                        ("suit_after", "行政诉讼（复议后起诉）"))
+                ]  # fmt: skip
+                lines += _pipe_table(rows) + [""]
+    return "\n".join(lines)
+
+
+def _generic_pipe_table(rows: list[list[str]]) -> list[str]:
+    width = max(len(r) for r in rows)
+    return _pipe_table([[f"数据{i}" for i in range(1, width + 1)], *rows])
+
+
+def _legacy_text(year: int, figures: Figures, preamble: list[str], sections: list[_Section]) -> str:
+    """The legacy 附表 typed as plain text: each row its label, its unit and its two figures on one line."""
+    lines = [_title(year), ""]
+    lines += [p for para in preamble for p in (para, "")]
+    for section in sections:
+        lines += [section.heading, ""]
+        lines += [p for para in section.paragraphs for p in (para, "")]
+        if section.table == "legacy":
+            lines.append(f"指标名称 单位 {year}年 历年累计")
+            for key, label, unit in LEGACY_ROWS:
+                lines.append(
+                    f"{label} {unit} {_cell(figures.get(f'legacy.{key}'))} {_cell(figures.get(f'legacy.{key}{CUMULATIVE}'))}"
+                )
+            lines.append("")
+    return "\n".join(lines)
 
 
 # Word: real tables with merged cells.

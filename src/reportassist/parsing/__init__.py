@@ -11,6 +11,7 @@ from reportassist.parsing.prose_only import cut_tables
 from reportassist.parsing.readings import readings_for
 from reportassist.parsing.sections import build_sections, restore_headings
 from reportassist.parsing.splitting import Hint, RowReading, solve
+from reportassist.parsing.table_headings import lift_headings
 from reportassist.parsing.tables import inline_readings, structured_readings
 from reportassist.readers import Document, Paragraph, Table, read_document
 from reportassist.schema import tables_for
@@ -31,9 +32,14 @@ def analyse_prose(report: Report, masked: list[tuple[int, int]] | None = None) -
 
 
 def parse_document(document: Document) -> Report:
-    blocks = restore_headings(document.blocks)
+    blocks = restore_headings(lift_headings(document.blocks))
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     tables = [b for b in blocks if isinstance(b, Table)]
+    captioned = [
+        (b, before.text if isinstance(before, Paragraph) else "")
+        for before, b in zip([None, *blocks], blocks)
+        if isinstance(b, Table)
+    ]
     report = Report(sections=build_sections(blocks))
     body, _ = report.body()
     report.meta = detect_meta(paragraphs, tables, body)
@@ -44,10 +50,9 @@ def parse_document(document: Document) -> Report:
     readings: list[RowReading] = []
     if fmt is not None:
         specs = tables_for(fmt)
-        readings, unplaced = structured_readings(tables, specs)
+        readings, unplaced = structured_readings(captioned, specs)
         report.notes.extend(unplaced)
-        found = {r.table for r in readings}
-        inline = inline_readings(body, specs, skip=found)
+        inline = inline_readings(body, specs, read={k for r in readings for k in r.keys})
         readings += inline.readings
         masked = inline.spans
 

@@ -17,13 +17,13 @@ from decimal import Decimal
 
 from reportassist.markers import ANY_MARK
 from reportassist.model import ReadingNote, Value
+from reportassist.readers.cells import ABSENT
 from reportassist.schema import Constraint, RowSpec
 
 __all__ = [
     "Hint",
     "ReadValue",
     "RowReading",
-    "is_value_text",
     "leading_values",
     "parse_value",
     "solve",
@@ -33,9 +33,7 @@ __all__ = [
 ReadValue = tuple[Value | None, str]  # the value (None: absent) and the text it was read from
 Candidate = tuple[ReadValue, ...]
 
-_ABSENT = {"/", "／", "—", "——", "－", "-", "–", "不适用", "无", "", "\\", "×"}
 _TOKEN = re.compile(r"[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零")
-_VALUE_TEXT = re.compile(r"^\s*(?:(?:[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零|无)\s*)*$")
 _LEADING_VALUES = re.compile(r"^(?:\s*(?:[+\-−]?\d+(?:\.\d+)?|[/／]|—+|－|不适用))+")
 
 # How many candidate splits or combinations are examined before a row is called ambiguous.
@@ -67,16 +65,10 @@ class Hint:
     text: str  # the clause that states it, for messages
 
 
-def is_value_text(text: str) -> bool:
-    """True for a cell that holds a figure or an absence mark, as opposed to a label."""
-    stripped = text.strip()
-    return stripped in _ABSENT or bool(_VALUE_TEXT.match(stripped) or ANY_MARK.fullmatch(stripped))
-
-
 def parse_value(text: str) -> Value | None:
     """'12' -> 12, '3.5' -> Decimal('3.5'), '零' -> 0; absence marks and blanks -> None."""
     text = text.strip().replace("−", "-").replace(",", "").replace("，", "")
-    if text in _ABSENT or ANY_MARK.fullmatch(text):
+    if text in ABSENT or ANY_MARK.fullmatch(text):
         return None
     if text == "零":
         return 0
