@@ -51,6 +51,7 @@ __all__ = [
     "prose_statements",
     "render",
     "rows_of",
+    "run_together",
     "sums",
     "write_report",
 ]
@@ -687,6 +688,13 @@ def render(
     if layout == "legacy-text":
         return _legacy_text(year, figures, preamble, sections).encode("utf-8")
     return _text(spec, year, figures, preamble, sections, merged_labels).encode("utf-8")
+
+
+def run_together(fmt: str, figures: Figures, *, year: int | None = None) -> str:
+    """Any format's report as text copied from a web page (the layout `gb2021-run-together` is)."""
+    year = year or YEARS[fmt]
+    preamble, sections = _sections(fmt, year, prose_statements(fmt, figures))
+    return _run_together(fmt, year, figures, preamble, sections)
 
 
 def write_report(

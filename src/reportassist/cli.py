@@ -64,8 +64,9 @@ FileArg = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="输出 JSON（供其他程序使用）")]
 
 
-def _load(path: Path) -> Report:
-    """A report file, or a draft saved as .json."""
+def _load(path: Path, prior: Report | None = None) -> Report:
+    """A report file, or a draft saved as .json; `prior` (last year's report) settles rows whose cells
+    ran together."""
 
     def load() -> Report:
         from reportassist.parsing import read_report
@@ -74,7 +75,7 @@ def _load(path: Path) -> Report:
             from reportassist.drafting import load_draft
 
             return load_draft(path)
-        return read_report(path)
+        return read_report(path, prior)
 
     return _guard(load, doing=f"读取 {path}", failure="无法读取")
 
@@ -116,10 +117,9 @@ def validate_command(
     from reportassist.render import print_findings
     from reportassist.validation import validate
 
-    report = _load(file)
-    prior_report = (
-        _load(prior) if prior is not None else getattr(report, "prior", None)
-    )  # a draft knows its prior
+    prior_report = _load(prior) if prior is not None else None
+    report = _load(file, prior_report)
+    prior_report = prior_report or getattr(report, "prior", None)  # a draft knows its prior
     result = validate(report, prior_report)
     if as_json:
         _print_json(result.model_dump(mode="json"))

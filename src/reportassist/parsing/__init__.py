@@ -6,6 +6,7 @@ from pathlib import Path
 
 from reportassist.model import FigureSource, Report
 from reportassist.parsing.meta import detect_meta
+from reportassist.parsing.prior import prior_hints
 from reportassist.parsing.prose import extract_prose_figures, find_breakdowns
 from reportassist.parsing.prose_only import cut_tables
 from reportassist.parsing.readings import readings_for
@@ -19,9 +20,11 @@ from reportassist.schema import tables_for
 __all__ = ["analyse_prose", "parse_document", "read_report"]
 
 
-def read_report(path: Path | str) -> Report:
-    """Read any supported file into a `Report`; raises `InputError` for input that cannot be read."""
-    return parse_document(read_document(path))
+def read_report(path: Path | str, prior: Report | None = None) -> Report:
+    """Read any supported file into a `Report`; raises `InputError` for input that cannot be read.
+
+    `prior`, last year's report, settles rows whose cells ran together (`parsing.prior`)."""
+    return parse_document(read_document(path), prior)
 
 
 def analyse_prose(report: Report, masked: list[tuple[int, int]] | None = None) -> None:
@@ -31,7 +34,7 @@ def analyse_prose(report: Report, masked: list[tuple[int, int]] | None = None) -
     report.breakdowns = find_breakdowns(body, report.prose_figures)
 
 
-def parse_document(document: Document) -> Report:
+def parse_document(document: Document, prior: Report | None = None) -> Report:
     blocks = restore_headings(lift_headings(document.blocks))
     paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
     tables = [b for b in blocks if isinstance(b, Table)]
@@ -64,7 +67,7 @@ def parse_document(document: Document) -> Report:
             Hint(readings=r, value=f.value, text=f.clause)
             for f in report.prose_figures
             if not f.approximate and (r := readings_for(f, fmt))
-        ]
+        ] + prior_hints(prior, fmt)
         for spec in tables_for(fmt):
             rows = [r for r in readings if r.table == spec.id]
             cells, notes = solve(rows, spec.constraints, hints)

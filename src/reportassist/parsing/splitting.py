@@ -58,11 +58,14 @@ class RowReading:
 
 @dataclass(frozen=True)
 class Hint:
-    """A figure the prose states: it fits an assignment where any reading's keys sum to `value`."""
+    """A figure the prose (or last year's report) states: it fits an assignment where any reading's
+    keys, less the `minus` keys, sum to `value`."""
 
     readings: tuple[tuple[str, ...], ...]
     value: Value
-    text: str  # the clause that states it, for messages
+    text: str  # what states it, for messages: the clause, or last year's figure
+    minus: tuple[str, ...] = ()
+    source: str = "正文"  # where `text` is: 正文 or 上年报告
 
 
 def parse_value(text: str) -> Value | None:
@@ -87,52 +90,101 @@ def leading_values(text: str) -> str:
     return m.group(0) if m else ""
 
 
-def _splits(digits: str, parts: int) -> Iterator[tuple[str, ...]]:
-    """Every way to cut a digit string into `parts` numbers without leading zeros."""
+def _splits(text: str, parts: int) -> Iterator[tuple[str, ...]]:
+    """Every way to cut a run-together figure into `parts` cells: between two digits only (a sign
+    stays at the front of its cell, a decimal point between digits of one cell), no cell with a
+    leading zero ("05")."""
     if parts == 1:
-        if len(digits) == 1 or digits[0] != "0":
-            yield (digits,)
+        if _whole(text):
+            yield (text,)
         return
-    if digits[0] == "0":
-        for rest in _splits(digits[1:], parts - 1):
-            yield ("0",) + rest
-        return
-    for cut in range(1, len(digits) - parts + 2):
-        for rest in _splits(digits[cut:], parts - 1):
-            yield (digits[:cut],) + rest
+    for cut in range(1, len(text)):
+        if text[cut - 1].isdigit() and text[cut].isdigit() and _whole(text[:cut]):
+            for rest in _splits(text[cut:], parts - 1):
+                yield (text[:cut], *rest)
+
+
+def _whole(cell: str) -> bool:
+    """A figure as a cell holds it: "0", "12", "-2", "3.5"; not "05", "-05" or "3."."""
+    digits = cell.lstrip("+-−")
+    return digits[:1].isdigit() and (len(digits) == 1 or digits[0] != "0" or digits[1] == ".")
 
 
 def _token_cells(token: str) -> int | None:
     """How many cells a token may stand for at most; None when it is a single fixed cell."""
-    if token.isdigit() and len(token) > 1:
-        return len(token)
-    return None
+    cuts = sum(1 for a, b in itertools.pairwise(token) if a.isdigit() and b.isdigit())
+    return cuts + 1 if cuts else None
 
 
 def row_candidates(reading: RowReading) -> list[Candidate] | None:
     """All readings of a row's tokens as cells; None when there are too many to examine."""
-    n = len(reading.keys)
-    tokens = reading.tokens
-    if reading.atomic or len(tokens) == n:
-        if len(tokens) != n:
-            return []
-        try:
-            return [tuple((parse_value(t), t) for t in tokens)]
-        except (ValueError, ArithmeticError):  # a cell of several figures run together, e.g. "7-331-33122"
-            return []
-    flexible = [i for i, t in enumerate(tokens) if _token_cells(t)]
-    spare = n - len(tokens)
-    if spare < 0 or not flexible:
-        return []
+    return _readings(reading, len(reading.keys))
+
+
+def _readings(reading: RowReading, width: int) -> list[Candidate] | None:
+    """The row's figures read as `width` cells in order; None when there are too many."""
     out: list[Candidate] = []
-    for extra in _distributions(spare, [_token_cells(tokens[i]) - 1 for i in flexible]):  # type: ignore[operator]
+    for texts in _sequences(reading, width):
+        try:
+            out.append(tuple((parse_value(t), t) for t in texts))
+        except (ValueError, ArithmeticError):  # a cell of several figures run together, e.g. "7-331-33122"
+            continue
+        if len(out) > _CAP:
+            return None
+    return out
+
+
+def _sequences(reading: RowReading, width: int) -> Iterator[tuple[str, ...]]:
+    """The row's tokens as `width` cell texts: as they are, or digits run together cut without leading zeros."""
+    tokens = reading.tokens
+    if reading.atomic or width == len(tokens):
+        if width == len(tokens):
+            yield tokens
+        return
+    flexible = [i for i, t in enumerate(tokens) if _token_cells(t)]
+    limits = [_token_cells(tokens[i]) - 1 for i in flexible]  # type: ignore[operator]
+    for extra in _distributions(width - len(tokens), limits):
         widths = dict(zip(flexible, extra))
         per_token = [list(_splits(t, widths[i] + 1)) if i in widths else [(t,)] for i, t in enumerate(tokens)]
         for combo in itertools.product(*per_token):
-            out.append(tuple((parse_value(p), p) for piece in combo for p in piece))
+            yield tuple(p for piece in combo for p in piece)
+
+
+def _row_total(reading: RowReading, constraints: list[Constraint]) -> Constraint | None:
+    """The row's own 总计 (its last cell = the sum of the others), when it has one."""
+    for constraint in constraints:
+        if constraint.right == reading.keys[-1:] and set(constraint.left) == set(reading.keys[:-1]):
+            return constraint
+    return None
+
+
+def blank_candidates(reading: RowReading) -> list[Candidate] | None:
+    """Readings of a row whose blank cells were dropped ("22" for seven cells): fewer figures than
+    cells, in order, the last one the row's 总计, the others in any of the parts' cells with the rest
+    blank, and the parts adding up to the 总计. None when there are too many to examine."""
+    n = len(reading.keys)
+    out: list[Candidate] = []
+    for width in range(1, n):
+        sequences = _readings(reading, width)
+        if sequences is None:
+            return None
+        for cells in sequences:
+            *parts, last = cells
+            if any(v is None for v, _ in cells) or sum(v for v, _ in parts) != last[0]:  # type: ignore[misc]
+                continue
+            out += _placed(list(parts), last, n)
             if len(out) > _CAP:
                 return None
     return out
+
+
+def _placed(parts: list[ReadValue], last: ReadValue, n: int) -> Iterator[Candidate]:
+    """`parts` in every choice of the row's n − 1 part cells (in order), blanks elsewhere, `last` as 总计."""
+    for places in itertools.combinations(range(n - 1), len(parts)):
+        row: list[ReadValue] = [(None, "")] * (n - 1)
+        for place, cell in zip(places, parts):
+            row[place] = cell
+        yield (*row, last)
 
 
 def _distributions(total: int, limits: list[int]) -> Iterator[tuple[int, ...]]:
@@ -149,9 +201,9 @@ def _hint_holds(hint: Hint, values: dict[str, Value | None]) -> bool | None:
     """True when a reading matches; False only when every reading is known and none matches."""
     unknown = False
     for keys in hint.readings:
-        if any(values.get(k) is None for k in keys):
+        if any(values.get(k) is None for k in keys + hint.minus):
             unknown = True
-        elif sum(values[k] for k in keys) == hint.value:  # type: ignore[misc]
+        elif sum(values[k] for k in keys) - sum(values[k] for k in hint.minus) == hint.value:  # type: ignore[misc]
             return True
     return None if unknown else False
 
@@ -166,9 +218,17 @@ def solve(
     notes: list[ReadingNote] = []
     open_rows: list[tuple[RowReading, list[Candidate], Constraint | None]] = []
 
-    for reading in readings:
-        cands = row_candidates(reading)
+    readings = list(readings)
+    found = [row_candidates(r) for r in readings]
+    totals = [_row_total(r, constraints) for r in readings]
+    # A row too short for its cells, though it has a 总计, lost its blank cells: then any row of the
+    # table may have lost some, and is read both ways.
+    dropped = any(c == [] and t is not None for c, t in zip(found, totals))
+    for reading, cands, total in zip(readings, found, totals):
         intra = [c for c in constraints if set(c.keys) <= set(reading.keys)]
+        if dropped and total is not None and cands is not None:
+            blanks = blank_candidates(reading)
+            cands = None if blanks is None else cands + blanks
         if cands is None:
             notes.append(_note("ambiguous", reading, "数字粘连，可能的拆分过多，无法确定各格数值"))
             continue
@@ -189,7 +249,7 @@ def solve(
         progress = False
         for item in list(open_rows):
             reading, cands, broken = item
-            best = _best(cands, [reading], fixed, constraints, hints)
+            best = _best(cands, [reading], fixed, constraints, hints, dropped)
             if best is not None:
                 fixed.update(zip(reading.keys, best[0]))
                 if broken is not None:
@@ -197,7 +257,7 @@ def solve(
                 open_rows.remove(item)
                 progress = True
     if open_rows:
-        notes.extend(_settle_jointly(open_rows, fixed, constraints, hints))
+        notes.extend(_settle_jointly(open_rows, fixed, constraints, hints, dropped))
     return fixed, notes
 
 
@@ -206,14 +266,23 @@ def _as_values(reading: RowReading, cand: Candidate) -> dict[str, Value | None]:
 
 
 def _score(
-    values: dict[str, Value | None], touched: set[str], constraints: list[Constraint], hints: list[Hint]
+    values: dict[str, Value | None],
+    touched: set[str],
+    constraints: list[Constraint],
+    hints: list[Hint],
+    blank_zero: bool,
 ) -> int:
+    """How many sums and stated figures touching the `touched` cells hold. `blank_zero`: the table's
+    blank cells were dropped, so a blank cell of a reading counts as the 0 it stands for (else a
+    reading with all its cells filled would win only because more of its sums can be checked)."""
+    if blank_zero:
+        values = {k: 0 if v is None else v for k, v in values.items()}
     score = 0
     for c in constraints:
         if touched & set(c.keys) and c.holds(values):
             score += 1
     for h in hints:
-        if any(touched & set(r) for r in h.readings) and _hint_holds(h, values):
+        if any(touched & set(r + h.minus) for r in h.readings) and _hint_holds(h, values):
             score += 1
     return score
 
@@ -224,12 +293,16 @@ def _best(
     fixed: dict[str, ReadValue],
     constraints: list[Constraint],
     hints: list[Hint],
+    blank_zero: bool,
 ) -> tuple[Candidate, int] | None:
     """The single best-scoring candidate of one row, or None when the best is shared."""
     reading = rows[0]
     base = {k: cell[0] for k, cell in fixed.items()}
     touched = set(reading.keys)
-    scored = [(_score({**base, **_as_values(reading, c)}, touched, constraints, hints), c) for c in cands]
+    scored = [
+        (_score({**base, **_as_values(reading, c)}, touched, constraints, hints, blank_zero), c)
+        for c in cands
+    ]
     top = max(s for s, _ in scored)
     winners = [c for s, c in scored if s == top]
     if top == 0 or len(winners) != 1:
@@ -242,6 +315,7 @@ def _settle_jointly(
     fixed: dict[str, ReadValue],
     constraints: list[Constraint],
     hints: list[Hint],
+    blank_zero: bool,
 ) -> list[ReadingNote]:
     notes: list[ReadingNote] = []
     size = 1
@@ -256,7 +330,7 @@ def _settle_jointly(
             values = dict(base)
             for (reading, _, _), cand in zip(open_rows, combo):
                 values.update(_as_values(reading, cand))
-            score = _score(values, touched, constraints, hints)
+            score = _score(values, touched, constraints, hints, blank_zero)
             if score > top:
                 top, winners = score, [combo]
             elif score == top:
@@ -272,14 +346,41 @@ def _settle_jointly(
                 notes.append(_unsatisfiable_note(reading, broken, choice))
             continue
         options = sorted({c for c in (choices or cands)}, key=lambda c: [str(x[1]) for x in c])
+        certain = _agreed(reading, cands)
+        fixed.update(certain)
         stated = _contradicted_hints(reading, options, fixed, hints)
         if broken is not None:
-            notes.append(_unsatisfiable_note(reading, broken, None, options))
+            note = _unsatisfiable_note(reading, broken, None, options)
         elif stated:
-            notes.append(_prose_conflict_note(reading, options, stated))
+            note = _prose_conflict_note(reading, options, stated)
         else:
-            notes.append(_ambiguous_note(reading, options))
+            note = _ambiguous_note(reading, options)
+        notes.append(_with_certain(note, reading, certain))
     return notes
+
+
+def _with_certain(note: ReadingNote, reading: RowReading, certain: dict[str, ReadValue]) -> ReadingNote:
+    """The note of an open row names only its open cells, and says which cells were read all the same."""
+    if not certain:
+        return note
+    labels = reading.row.column_labels or reading.keys
+    read = "、".join(f"{labels[i]} {certain[k][1]}" for i, k in enumerate(reading.keys) if k in certain)
+    return note.model_copy(
+        update={
+            "keys": [k for k in note.keys if k not in certain],
+            "message": note.message.removesuffix("。") + f"；各种拆分一致的{read}已读取。",
+        }
+    )
+
+
+def _agreed(reading: RowReading, cands: list[Candidate]) -> dict[str, ReadValue]:
+    """The cells every reading of the row gives the same figure (a 总计 all splits share): certain
+    even when the row's split is not."""
+    return {
+        key: cands[0][i]
+        for i, key in enumerate(reading.keys)
+        if cands[0][i][0] is not None and all(c[i] == cands[0][i] for c in cands)
+    }
 
 
 def _contradicted_hints(
@@ -287,7 +388,7 @@ def _contradicted_hints(
 ) -> list[Hint]:
     """The prose figures about this row when no split agrees with all of them, else []."""
     touched = set(reading.keys)
-    relevant = [h for h in hints if any(touched & set(r) for r in h.readings)]
+    relevant = [h for h in hints if any(touched & set(r + h.minus) for r in h.readings)]
     base = {k: cell[0] for k, cell in fixed.items()}
     for cand in options:
         values = {**base, **_as_values(reading, cand)}
@@ -340,12 +441,12 @@ def _unsatisfiable_note(
 
 
 def _prose_conflict_note(reading: RowReading, options: list[Candidate], stated: list[Hint]) -> ReadingNote:
-    said = "、".join(f"“{h.text}”" for h in stated)
+    said = "、".join(f"{h.source}“{h.text}”" for h in stated)
     return _note(
         "unsatisfiable",
         reading,
         f"单元格边界已丢失，可拆分为 {len(options)} 种（{'、'.join(_values_text(c) for c in options[:6])}），"
-        f"但无论如何拆分，都与正文{said}不能全部相符，该行数字暂按缺失处理，请核对表格与正文",
+        f"但无论如何拆分，都与{said}不能全部相符，该行数字暂按缺失处理，请核对表格与{stated[0].source}",
         rule="text.table_mismatch",
         candidates=[[cell[0] for cell in c] for c in options[:20]],
     )
