@@ -10,9 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["HeadingMatch", "canonical_of", "match_heading", "split_inline_headings"]
+__all__ = [
+    "HeadingMatch",
+    "canonical_of",
+    "match_heading",
+    "mentions_part",
+    "part_number",
+    "split_inline_headings",
+]
 
 _CN_NUM = "一二三四五六七八九十"
+_CN_VALUE = {c: i + 1 for i, c in enumerate(_CN_NUM)}
 _L1 = re.compile(rf"^\s*([{_CN_NUM}]+)\s*[、.．]\s*")
 _L2 = re.compile(rf"^\s*[（(]\s*([{_CN_NUM}]+)\s*[）)]\s*")
 _L3 = re.compile(r"^\s*(?:(\d{1,2})\s*[.．、](?!\d)|[（(](\d{1,2})[）)])\s*")
@@ -31,6 +39,7 @@ _CANONICAL: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("overview", re.compile(r"总体情况|概述|概况")),
     ("requests", re.compile(r"依申请|收到和处理|申请")),
     ("active", re.compile(r"主动公开")),
+    ("overview", re.compile(r"基本情况")),  # after the others: "（一）申请基本情况" is not the overview
     ("appendix", re.compile(r"^附表|统计表")),
 )
 
@@ -53,6 +62,17 @@ def canonical_of(title: str) -> str | None:
     return None
 
 
+def mentions_part(text: str, canonical: str) -> bool:
+    """Does the text use the words of this canonical section's headings?"""
+    return any(c == canonical and pattern.search(text) for c, pattern in _CANONICAL)
+
+
+def part_number(heading: str) -> int | None:
+    """The number of a top-level heading ("三、…" → 3), or None for another kind of heading."""
+    m = _L1.match(heading)
+    return _CN_VALUE.get(m.group(1)) if m else None
+
+
 def match_heading(text: str, *, marked: bool = False) -> HeadingMatch | None:
     """Is this paragraph a heading (possibly followed by body text)? `marked`: the markup said so."""
     special = _SPECIAL.match(text)
@@ -68,6 +88,8 @@ def match_heading(text: str, *, marked: bool = False) -> HeadingMatch | None:
 
 def _split_title(text: str, start: int, level: int, marked: bool) -> HeadingMatch | None:
     body = text[start:]
+    if level == 1 and (run_in := _run_in_title(body)):
+        return HeadingMatch(level, (text[:start] + run_in[0]).strip(), run_in[1])
     limit = {1: 60, 2: 40, 3: 25}[level]
     if marked and len(text) <= 150 and "。" not in text.rstrip("。"):
         return HeadingMatch(level, text.strip().rstrip("。"), "")
@@ -93,12 +115,35 @@ def _split_title(text: str, start: int, level: int, marked: bool) -> HeadingMatc
     return HeadingMatch(level, (text[:start] + title_part).strip(), rest)
 
 
+# Where a run-in top-level title may end ("主动公开政府信息情况|2019年，…"), and the words that
+# carry it on ("存在的主要问题|及改进情况").
+_RUN_IN_END = re.compile(r"情况|事项|概述|概况|措施|问题|打算")
+_RUN_IN_GOES_ON = ("及", "和", "与", "以及", "暨", "、")
+
+
+def _run_in_title(body: str) -> tuple[str, str] | None:
+    """A part's title run into its first sentence with no stop ("总体情况 2023年，示例县…"): (title, rest).
+
+    The title is the shortest run of the first clause that ends like a title and names a
+    canonical section; the rest must read as a sentence, so a table row ("主动公开情况 120")
+    is left alone.
+    """
+    clause = re.split(r"[，。；,;：:]", body, maxsplit=1)[0][:40]
+    for m in _RUN_IN_END.finditer(clause):
+        title, rest = body[: m.end()], body[m.end() :].strip()
+        if rest.startswith(_RUN_IN_GOES_ON) or canonical_of(title) is None:
+            continue
+        if len(rest) < 6 or rest[0] in "。，；：:" or not re.search(r"[，。]", rest):
+            return None
+        return title, rest
+    return None
+
+
 # Top-level headings run into the text around them, as in text copied from a web page.
 _INLINE_L1 = re.compile(
     rf"(?<!第)([{_CN_NUM}])、\s*([^。！？；\d、]{{0,40}}?(?:、[^。！？；\d、]{{0,30}}?)?(?:情况|事项|概述|措施|打算))"
 )
 _INLINE_L2 = re.compile(rf"(?<!第)[（(]([{_CN_NUM}])[）)]\s*([^。，；：:\s\d（）()]{{2,20}}?)(?=[。：:]|\s)")
-_CN_VALUE = {c: i + 1 for i, c in enumerate(_CN_NUM)}
 
 
 def split_inline_headings(text: str) -> list[tuple[str, bool]]:

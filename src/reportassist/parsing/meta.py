@@ -16,13 +16,35 @@ _TITLE = re.compile(
     r"(\d{4})\s*年\s*度?\s*(?:的)?\s*政府信息公开(?:工作)?\s*(?:年度)?\s*(?:工作)?\s*(?:年度)?报告"
 )
 _FIELD = re.compile(r"^\s*(标题|发布时间|发布日期|成文日期|文号|发布机构)\s*[:：]\s*(.*)$")
-_PERIOD = re.compile(r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日")
+_PERIOD = re.compile(
+    r"统计(?:期限|时限|期间|时间|区间)[^。]{0,12}?(\d{4})\s*年\s*1\s*月\s*1\s*日"
+    r"|(\d{4})\s*年\s*1\s*月\s*1\s*日\s*(?:起\s*)?至\s*(?:\d{4}\s*年\s*)?12\s*月\s*31\s*日"
+)
+_REPORT_YEAR = re.compile(
+    r"(?<!\d)(\d{4})\s*年\s*度?\s*(?:的)?\s*(?:政府信息公开|政务公开)|(?<!\d)(\d{4})\s*年度"
+)
 _YEAR = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年(?!\d)")
 _DATE = re.compile(r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?")
 _DOC_NUMBER = re.compile(
     r"^[\u4e00-\u9fff]{0,12}\s*[〔\[［(（]\s*(\d{4})\s*[〕\]］)）]\s*[—－-]?\s*\d+\s*号?$"
 )
 _REGION = re.compile(r"^(.+?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|县|旗|区))(?![市县区州盟旗省])")
+# An agency's name: a government (省/市/区/县/镇/乡人民政府, 街道办事处) or a department (厅, 委员会,
+# 局, 办公厅, 办公室), as written: "示例县人民政府办公室", "示例市科委".
+_AGENCY_END = (
+    r"(?:(?:人民)?政府(?:办公厅|办公室)?|街道办事处|办事处|委员会|办公厅|办公室|厅|局|委|办(?![公事]))"
+)
+_AGENCY = re.compile(rf"[\u4e00-\u9fff]{{1,20}}?{_AGENCY_END}")
+# A name where a clause starts with it ("，示例县人民政府认真…", "…通过示例市科学技术委员会网站"),
+# not one in a document's title ("《示例省人民政府办公厅关于…》").
+_NAME = (
+    rf"(?:(?<![\u4e00-\u9fff《])|(?<=通过|按照|根据|依托)|(?<=[经由在]))(?![我本该各全])({_AGENCY.pattern})"
+)
+_NAME_IN_TEXT = re.compile(_NAME)
+_OPENING_NAME = re.compile(rf"\d{{4}}\s*年(?:度|以来)?\s*[，,]\s*{_NAME}")
+_SELF = re.compile(r"[我本](厅|局|委|办|县|市|区|镇|乡|街道)")
+_REGION_NAMED = re.compile(r"^[\u4e00-\u9fff]{2,}?(?:省|自治区|市|州|盟|县|旗|区|镇|乡|街道)")
+_DATE_LINE = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 _LETTER_WORDS = ("关于报送", "的函", "的通知", "的报告》", "附件：", "附件:")
 
 _GB2021_MARKS = ("本年制发件数", "本年废止件数", "现行有效件数", "逾期不补正", "缴纳费用")
@@ -41,7 +63,7 @@ def detect_meta(paragraphs: list[Paragraph], tables: list[Table], body: str) -> 
     fields = _header_fields(paragraphs)
     title, title_index = _title(paragraphs, fields)
     year, year_evidence = _year(title, body)
-    agency = _agency(title, title_index, paragraphs, fields)
+    agency = _agency(title, title_index, paragraphs, fields, body)
     table_text = "".join(c for t in tables for row in t.rows for c in row if c)
     fmt, format_evidence = detect_format(body + table_text, year)
     return Meta(
@@ -84,13 +106,18 @@ def _title(paragraphs: list[Paragraph], fields: dict[str, str]) -> tuple[str | N
 
 
 def _year(title: str | None, body: str) -> tuple[int | None, str | None]:
+    """The year reported on, never the year of publication: the title, the statistics period, the
+    first "2023年度（政府信息公开）" of the text, and only then the year the text names most."""
     if title:
         m = _TITLE.search(title)
         if m:
             return int(m.group(1)), f"标题“{title}”"
     m = _PERIOD.search(body)
     if m:
-        return int(m.group(1)), f"统计期限“{m.group(0)}”"
+        return int(m.group(1) or m.group(2)), f"统计期限“{m.group(0)}”"
+    m = _REPORT_YEAR.search(body[:3000])
+    if m:
+        return int(m.group(1) or m.group(2)), f"正文“{m.group(0)}”"
     years = Counter(int(y) for y in _YEAR.findall(body[:3000]))
     if years:
         year, _ = years.most_common(1)[0]
@@ -99,23 +126,92 @@ def _year(title: str | None, body: str) -> tuple[int | None, str | None]:
 
 
 def _agency(
-    title: str | None, title_index: int | None, paragraphs: list[Paragraph], fields: dict[str, str]
+    title: str | None, title_index: int | None, paragraphs: list[Paragraph], fields: dict[str, str], body: str
 ) -> str | None:
-    if title:
-        m = _TITLE.search(title)
-        if m:
-            before = re.sub(r"^(?:附件\s*[：:]|关于)", "", title[: m.start()]).strip(" 《“")
-            before = re.sub(r"(?:关于)$", "", before).strip()
-            if len(before) >= 2:
-                return before
-    if fields.get("发布机构"):
-        return fields["发布机构"]
-    if title_index:
-        for para in reversed(paragraphs[max(0, title_index - 3) : title_index]):
-            text = para.text.strip()
-            if 2 <= len(text) <= 30 and not _DOC_NUMBER.match(text) and not re.search(r"\d", text):
-                return text
+    """The publisher as the document writes it: the title, the 发布机构 field, the line above the
+    title, the signature, the 文号, the text's opening sentence, in that order. A name that does not
+    say its region ("市科委", "示例厅") gives way to the fullest form of it the document writes."""
+    name = (
+        _title_agency(title)
+        or fields.get("发布机构")
+        or _letterhead(title_index, paragraphs)
+        or _signature(paragraphs)
+        or _doc_number_agency(paragraphs, fields)
+        or _opening_agency(body)
+    )
+    if name is None or _REGION_NAMED.match(name):
+        return name
+    fuller = Counter(m.group(1) for m in _NAME_IN_TEXT.finditer(body) if _abbreviates(name, m.group(1)))
+    return max(fuller, key=lambda n: (fuller[n], len(n)), default=name)
+
+
+def _title_agency(title: str | None) -> str | None:
+    m = _TITLE.search(title) if title else None
+    if title is None or m is None:
+        return None
+    before = re.sub(r"^(?:附件\s*[：:]|关于)", "", title[: m.start()]).strip(" 《“")
+    before = re.sub(r"(?:关于)$", "", before).strip()
+    return before if len(before) >= 2 else None
+
+
+def _letterhead(title_index: int | None, paragraphs: list[Paragraph]) -> str | None:
+    if not title_index:
+        return None
+    for para in reversed(paragraphs[max(0, title_index - 3) : title_index]):
+        text = para.text.strip()
+        if 2 <= len(text) <= 30 and not _DOC_NUMBER.match(text) and not re.search(r"\d", text):
+            return text
     return None
+
+
+def _signature(paragraphs: list[Paragraph]) -> str | None:
+    """The name on the line above the date that ends the report."""
+    lines = [line.strip() for p in paragraphs[-6:] for line in p.text.split("\n") if line.strip()]
+    for index in range(len(lines) - 1, 0, -1):
+        if _DATE_LINE.match(lines[index]):
+            return lines[index - 1] if _AGENCY.fullmatch(lines[index - 1]) else None
+    return None
+
+
+def _doc_number_agency(paragraphs: list[Paragraph], fields: dict[str, str]) -> str | None:
+    """ "示例厅〔2024〕3号" names its agency; "示交函〔2024〕3号" does not."""
+    number = _doc_number(paragraphs, fields)
+    prefix = re.split(r"\s*[〔\[［(（]", number or "", maxsplit=1)[0]
+    return prefix if _AGENCY.fullmatch(prefix) else None
+
+
+def _opening_agency(body: str) -> str | None:
+    """ "2023年，示例县人民政府认真贯彻…": of the kind the text calls itself ("我厅"), if it does."""
+    self_reference = _SELF.search(body)
+    kind = _self_kind(self_reference.group(1)) if self_reference else None
+    for m in _OPENING_NAME.finditer(body[:3000]):
+        if kind is None or _kind(m.group(1)) == kind:
+            return m.group(1)
+    return None
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """ "市科委" of "示例市科学技术委员会", "示例厅" of "示例省交通运输厅": same kind, its characters in order."""
+    if len(name) <= len(short) or not _REGION_NAMED.match(name) or _kind(name) != _kind(short):
+        return False
+    rest = iter(name)
+    return all(char in rest for char in short[:-1])
+
+
+def _kind(name: str) -> str:
+    """What sort of body the name's ending makes it: 府 (a government), 厅, 局, 委, 办."""
+    m = re.search(f"{_AGENCY_END}$", name)
+    suffix = m.group(0) if m else name[-1:]
+    if suffix.endswith("办公室") or suffix == "办":
+        return "办"
+    if suffix.endswith(("政府", "办事处")):
+        return "府"
+    return "委" if suffix.startswith("委") else suffix[-1]
+
+
+def _self_kind(word: str) -> str:
+    """ "我厅" → 厅; "我县", "我镇", "本街道" → 府."""
+    return word if word in ("厅", "局", "委", "办") else "府"
 
 
 def _region(agency: str | None) -> str | None:

@@ -55,7 +55,23 @@ def build_sections(blocks: list[Block]) -> list[Section]:
             _append_text(section, match.rest)
     if not preamble.text and not preamble.children:
         sections.remove(preamble)
+    _name_unheaded_parts(sections)
     return sections
+
+
+def _name_unheaded_parts(sections: list[Section]) -> None:
+    """A part whose own heading is missing is still there under its sub-headings.
+
+    Without "五、存在的主要问题及改进情况", "（一）主要问题" falls inside 四 and inherits nothing;
+    the first sub-heading that names a section no heading names stands for that section.
+    """
+    named = {s.canonical for top in sections for s in top.walk() if s.canonical}
+    for top in sections:
+        for section in top.walk():
+            canonical = canonical_of(section.heading) if section.canonical is None else None
+            if canonical is not None and canonical not in named:
+                section.canonical = canonical
+                named.add(canonical)
 
 
 def _append_text(section: Section, text: str) -> None:

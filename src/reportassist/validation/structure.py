@@ -5,7 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from reportassist.schema import FORMAT_NAMES, REQUIRED_SECTIONS, SECTIONS, format_for_year
+from reportassist.model import Report, Section
+from reportassist.parsing.claims import find_claims
+from reportassist.parsing.headings import mentions_part, part_number
+from reportassist.parsing.sections import PREAMBLE
+from reportassist.schema import (
+    FORMAT_NAMES,
+    PARTS,
+    REQUIRED_SECTIONS,
+    SECTIONS,
+    TABLE_SECTIONS,
+    format_for_year,
+)
 from reportassist.validation.context import Context
 from reportassist.validation.findings import Issue, Location
 
@@ -17,12 +28,50 @@ def check_sections(ctx: Context) -> Iterator[Issue]:
     if fmt is None:
         return
     for canonical in REQUIRED_SECTIONS[fmt]:
-        if ctx.report.find_section(canonical) is None:
+        if not _has_part(ctx.report, canonical):
             yield Issue(
                 rule="structure.missing_section",
                 message=f"缺少“{SECTIONS[canonical]}”部分：{FORMAT_NAMES[fmt]}要求报告包含这一部分。",
                 location=Location(section=SECTIONS[canonical]),
             )
+
+
+# Sentences before "二、…" that are this long are the overview whose heading was lost.
+_OVERVIEW_MIN_CHARS = 30
+
+
+def _has_part(report: Report, canonical: str) -> bool:
+    """Is the part there, under its heading or plainly without one?
+
+    Reports as found lose headings; a part is still there when its official table was read,
+    or when the numbering of the parts skips its number (二 then 四) and the text where its
+    heading should be speaks of it.
+    """
+    if report.find_section(canonical) is not None:
+        return True
+    tables = [t for t, c in TABLE_SECTIONS.items() if c == canonical]
+    if any(v is not None and k.split(".")[0] in tables for k, v in report.figures.items()):
+        return True
+    return report.meta.format != "legacy" and _skipped_number(report, canonical)
+
+
+def _skipped_number(report: Report, canonical: str) -> bool:
+    """The parts are numbered as in the format and this one's number alone is missing, its text
+    run into the part before (the preamble, for 一、总体情况)."""
+    if canonical not in PARTS:
+        return False
+    number = PARTS.index(canonical) + 1
+    numbered = {part_number(s.heading): s for s in report.sections if s.level == 1}
+    after = numbered.get(number + 1)
+    if number in numbered or after is None or after.canonical != PARTS[number]:
+        return False
+    before: Section | None = numbered.get(number - 1) if number > 1 else report.find_section(PREAMBLE)
+    if before is None or (number > 1 and before.canonical != PARTS[number - 2]):
+        return False
+    text = before.full_text()
+    if number == 1:  # the preamble holds the title too: only sentences count
+        return sum(len(line) for line in text.split("\n") if "。" in line) >= _OVERVIEW_MIN_CHARS
+    return mentions_part(text, canonical)
 
 
 def check_format(ctx: Context) -> Iterator[Issue]:
@@ -41,12 +90,18 @@ def check_format(ctx: Context) -> Iterator[Issue]:
 
 
 def check_fees_statement(ctx: Context) -> Iterator[Issue]:
+    """六 should say whether 信息处理费 was charged: by naming the fee ("收取信息处理费2次…", "信息公开处理费") or
+    by saying, in any words the claim `no_processing_fee` reads, that none was ("未收取任何费用")."""
     if ctx.report.meta.format != "gb2021":
         return
     section = ctx.report.find_section("other")
     if section is None:
         return
-    if not re.search(r"信息处理费|收费", section.full_text()):
+    text = section.full_text()
+    said = re.search(r"处理费|收费", text) or any(
+        found.claim.id == "no_processing_fee" for found in find_claims(text, "gb2021")
+    )
+    if not said:
         yield Issue(
             rule="fees.statement",
             message=(
