@@ -410,17 +410,17 @@ T2_2019 = TableSpec(
 # ---------------------------------------------------------------- legacy 附表
 
 _LEGACY_ROWS = (
-    ("active.total", "主动公开文件数", r"主动公开(?:政府)?(?:信息|文件)(?:总)?数"),
-    ("active.website", "政府网站公开数", r"政府网站公开数"),
-    ("active.gazette", "政府公报公开数", r"政府公报公开数"),
-    ("requests.total", "受理政府信息公开申请总数", r"受理(?:政府信息公开)?申请总数"),
-    ("requests.in_person", "当面申请数", r"当面申请数"),
-    ("requests.online", "网上申请数", r"网上申请数"),
-    ("requests.letter", "信函、传真申请数", r"信函[、，,]?\s*传真申请数"),
-    ("replies.total", "对申请的答复总数", r"对申请的答复总数"),
-    ("replies.granted", "同意公开答复数", r"(?<!部分)同意公开(?:答复)?数"),
+    ("active.total", "主动公开文件数", r"主动公开(?:政府)?(?:信息|文件)(?:总)?(?:条)?数"),
+    ("active.website", "政府网站公开数", r"(?:政府)?网站公开(?:信息)?数"),
+    ("active.gazette", "政府公报公开数", r"政府公报公开(?:信息)?数"),
+    ("requests.total", "受理政府信息公开申请总数", r"(?:受理|收到)(?:政府信息公开)?申请(?:总)?数"),
+    ("requests.in_person", "当面申请数", r"当面(?:提出)?申请数"),
+    ("requests.online", "网上申请数", r"网(?:上|络)(?:提出)?申请数"),
+    ("requests.letter", "信函、传真申请数", r"信函[、，,]?\s*传真(?:等)?申请数"),
+    ("replies.total", "对申请的答复总数", r"(?:对申请的?)?答复(?:总数|数合计)"),
+    ("replies.granted", "同意公开答复数", r"(?<![部分不])同意公开(?:答复)?数"),
     ("replies.partial", "同意部分公开答复数", r"同意部分公开(?:答复)?数"),
-    ("replies.denied", "不予公开答复数", r"不予公开(?:答复)?数"),
+    ("replies.denied", "不予公开答复数", r"(?:不予|不同意)公开(?:答复)?数"),
     ("replies.other", "其他类型答复数", r"其他类型(?:答复)?数"),
     ("complaints", "接受行政申诉、举报数", r"(?:接受)?行政申诉[、，,]?\s*举报数"),
     ("reviews", "行政复议数", r"行政复议数"),
@@ -680,6 +680,8 @@ _PENDING = ("t4.review.pending", "t4.suit_direct.pending", "t4.suit_after.pendin
 # Words that make a "none" about 复议/诉讼 something else than their number: their outcome, 表四's group
 # "未经复议直接起诉", or a count said in figures (compared with the table as a figure).
 _OUTCOME = r"纠错|纠正|败诉|撤销|确认违法|维持|责任追究|追责|未经复议|\d"
+# What a report calls the 信息处理费: "信息公开处理费", "收费", or, in a sentence about it, "费用".
+_FEE = r"(?:处理费|收费|(?<!经)费用)"
 
 CLAIMS: tuple[Claim, ...] = (
     Claim(
@@ -800,7 +802,8 @@ CLAIMS: tuple[Claim, ...] = (
     ),
     Claim(
         "no_processing_fee",
-        rf"{_NONE}(?:收取)?[^，,。；;]{{0,6}}(?:信息处理费|收费)|不收取[^，,。；;]{{0,6}}费",
+        # "未收取信息公开处理费", "不存在收费情况", "未收取任何费用", "免收信息处理费"; "收取信息处理费0元", "信息处理费收费0次"
+        rf"(?:{_NONE}|不存在|不涉及|不收取|免收)[^，,。；;]{{0,12}}?{_FEE}|{_FEE}[^，,。；;]{{0,6}}?(?<![\d.])0(?:\.0+)?\s*(?:万?元|次|件|笔)?(?![\d.])",
         r"费",
         (),
         "review",

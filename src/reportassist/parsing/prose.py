@@ -10,7 +10,7 @@ from decimal import Decimal
 from reportassist.model import Breakdown, ProseFigure
 from reportassist.units import PROSE, alternation
 
-__all__ = ["Labeller", "extract_prose_figures", "find_breakdowns", "plain_label"]
+__all__ = ["Labeller", "extract_prose_figures", "find_breakdowns", "is_cumulative", "plain_label"]
 
 # (clause, start and end of the figure in it, measure word) -> the figure's label
 Labeller = Callable[[str, int, int, str], str]
@@ -31,8 +31,12 @@ _BREAKDOWN_MARKER = re.compile(
     r"[，,；;：:\s]*(其中|分别为|分别是|包括|涉及|按[^，,。；]{0,10}分(?:为)?)[，,：:\s]*"
 )
 _EXHAUSTIVE_MARKERS = ("分别为", "分别是", "按")
-# Verbs that begin another statement in the same sentence rather than list a part.
-_NEW_PREDICATE = re.compile(r"办结|结转|答复|办理|受理|收到|审结|转办")
+# Words that begin another statement in the same sentence rather than list a part: another verb ("尚未审结1件"
+# is a state, one of the parts), another subject (复议 and 诉讼 cases after a list of applications).
+_NEW_STATEMENT = re.compile(r"(?<!未)(?:办结|审结)|结转|答复|办理|受理|收到|转办|复议|诉讼")
+# A count over the years, not the year's: "历年累计公开3200条", "条例实施以来". Not "今年以来", "全年累计",
+# "截至今年底".
+_CUMULATIVE = re.compile(r"历年|(?<!截)至今(?!年)|(?<!今年)(?<!本年)(?<!年初)(?<!全年)以来")
 
 
 def extract_prose_figures(
@@ -108,10 +112,25 @@ def plain_label(clause: str, fig_start: int, fig_end: int, unit: str = "") -> st
     return (before + after)[:24] or clause[:24]
 
 
+def is_cumulative(figure: ProseFigure) -> bool:
+    """Whether the figure counts over the years ("历年累计…3200条", "自2008年以来，累计…") rather than in the
+    report year."""
+    if _CUMULATIVE.search(figure.clause):
+        return True
+    return "累计" in figure.clause and _CUMULATIVE.search(figure.sentence) is not None
+
+
 def find_breakdowns(body: str, figures: list[ProseFigure]) -> list[Breakdown]:
-    """Totals followed by their parts in the same sentence: "共X项，其中a项、b项…"."""
+    """Totals followed by their parts in the same sentence: "共X项，其中a项、b项…".
+
+    The parts end where another statement begins ("…其他处理2件；因政府信息公开引起的行政复议案件2件"), or a
+    count over the years ("历年累计…"). Percentages are shares, not parts: "占51.85%" is read as no part, and a
+    percentage is no total (rounded shares need not add up to 100).
+    """
     breakdowns: list[Breakdown] = []
     for i, total in enumerate(figures):
+        if total.unit == "%":
+            continue
         m = _FIGURE.match(body, total.position)
         if m is None:
             continue
@@ -123,8 +142,10 @@ def find_breakdowns(body: str, figures: list[ProseFigure]) -> list[Breakdown]:
             part = figures[j]
             if part.sentence != total.sentence or part.position - total.position >= len(total.sentence):
                 break
-            if set(_NEW_PREDICATE.findall(part.clause)) - set(_NEW_PREDICATE.findall(total.clause)):
+            if set(_NEW_STATEMENT.findall(part.clause)) - set(_NEW_STATEMENT.findall(total.clause)):
                 break  # "收到申请7件，其中上年结转1件；办结6件": another statement, not a part
+            if is_cumulative(part) and not is_cumulative(total):
+                break
             if part.unit == total.unit:
                 parts.append(j)
         if len(parts) < 2:

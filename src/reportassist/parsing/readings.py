@@ -11,10 +11,11 @@ import re
 from dataclasses import dataclass
 
 from reportassist.model import ProseFigure, ReportFormat
+from reportassist.parsing.prose import is_cumulative
 from reportassist.schema import CUMULATIVE, T3_COLUMNS
 from reportassist.units import AMOUNT, TABLE_COUNT
 
-__all__ = ["readings_for"]
+__all__ = ["other_body", "readings_for"]
 
 _COUNT_UNITS = frozenset(TABLE_COUNT)
 # 表三's applicant columns that a sentence names on its own (其他 is too common a word to stand for one).
@@ -88,7 +89,7 @@ _GB_ENTRIES: tuple[_Entry, ...] = (
         not_sentence=_CASES,
     ),
     _Entry(
-        r"办结|办理完毕|答复完毕|处理完毕",
+        r"(?<!未)(?:办结|办理完毕|答复完毕|处理完毕)",  # "尚未办结1件" is not （七）总计
         (("t3.handled.total",),),
         sentence=_APPLICATION,
         not_sentence=_CASES,
@@ -177,8 +178,11 @@ def readings_for(figure: ProseFigure, fmt: ReportFormat | None) -> tuple[tuple[s
     if fmt is None or figure.unit not in _COUNT_UNITS | set(AMOUNT):
         return ()
     entries = _LEGACY_ENTRIES if fmt == "legacy" else _GB_ENTRIES
+    cumulative = is_cumulative(figure)  # "历年累计收到申请120件" is no figure of the year's tables
     for entry in entries:
         if fmt not in entry.formats or figure.unit not in entry.units:
+            continue
+        if cumulative and not all(k.endswith(CUMULATIVE) for reading in entry.readings for k in reading):
             continue
         if not re.search(entry.clause, figure.clause):
             continue
@@ -186,9 +190,47 @@ def readings_for(figure: ProseFigure, fmt: ReportFormat | None) -> tuple[tuple[s
             continue
         if entry.sentence and not re.search(entry.sentence, figure.sentence):
             continue
-        if entry.not_sentence and re.search(entry.not_sentence, figure.sentence):
+        if entry.not_sentence and re.search(entry.not_sentence, _said_by(figure)):
             continue
         if entry.topic and not re.search(entry.topic, f"{figure.sentence} {figure.section or ''}"):
             continue
         return entry.readings
     return ()
+
+
+# A body named as the subject of a statement: "区教育局收到申请3件", "2023年度，县发展和改革局主动公开…".
+_BODY = re.compile(
+    r"(?:^|(?<=[，,；;：:、）)\s]))(?:本年度?|今年|全年|年内|\d{4}\s*年度?)?"
+    r"(?P<body>[\u4e00-\u9fff]{1,12}?(?:局|委员会|委|办公室|中心|街道办事处|街道|管委会|政府|镇|乡))"
+    r"(?:全年|本年度?|今年|年内|共计?|累计|已|依法)*"
+    r"(?:收到|受理|接收|办结|答复|办理|处理|主动公开|公开|发布|制发|印发)"
+)
+# Words for the reporting body itself or for all of it ("全区各部门"), which the tables cover.
+_WHOLE = re.compile(r"^[本我全]|各")
+
+
+def other_body(figure: ProseFigure, agency: str | None) -> str | None:
+    """The body other than `agency` that the figure's sentence speaks of ("区教育局收到申请3件" in the report
+    of 示例区人民政府, whose tables are the whole district's), or None. A name is the agency's own when its
+    characters occur in the agency's name in order ("市科技局" for 示例市科学技术局); with no agency known
+    nothing is said to be another's."""
+    if not agency:
+        return None
+    for m in _BODY.finditer(_said_by(figure)):
+        name = m.group("body")
+        if not _WHOLE.search(name) and not _in_order(name, agency):
+            return name
+    return None
+
+
+def _in_order(name: str, agency: str) -> bool:
+    """Whether the characters of `name` occur in `agency` in the same order."""
+    rest = iter(agency)
+    return all(char in rest for char in name)
+
+
+def _said_by(figure: ProseFigure) -> str:
+    """The sentence up to the end of the figure's clause: what it says is said by then, and a statement that
+    follows ("…无法提供1件；因政府信息公开引起的行政复议案件2件") changes nothing of it."""
+    end = figure.sentence.find(figure.clause)
+    return figure.sentence[: end + len(figure.clause)] if end >= 0 else figure.sentence

@@ -41,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     Rule("cross_year.pending", "warning", "上年尚未审结的复议、诉讼案件本年应再次出现", cross_year.check_pending, needs_prior=True),
     Rule("cross_year.gb2019_items", "warning", "2019 年版：本年上一年项目数量 = 上年的上一年项目数量 + 上年本年增/减", partial(cross_year.check_relations, rule="cross_year.gb2019_items"), needs_prior=True),
     Rule("text.table_mismatch", "error", "正文中的数字与表格中对应的数字一致（按措辞允许的任一理解）", text.check_table_mismatch),
+    Rule("text.scope", "warning", "正文说的是另一机关（如下属单位）的数字，与本机关表格不同，无法核对", text.check_scope),
     Rule("text.claim_mismatch", "error", "正文中由表格决定真假的说法（无依申请公开、均已结案、均已办结……）与表格一致", text.check_claims),
     Rule("text.breakdown_sum", "error", "正文“共X，其中……”的各分项之和等于总数", text.check_breakdowns),
     Rule("year.period", "error", "标题、统计期限和正文的年份都是报告年度", text.check_year_period),

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from difflib import SequenceMatcher
 
 from reportassist.markers import ANY_MARK, find_marks
-from reportassist.model import Value
+from reportassist.model import ProseFigure, Value
 from reportassist.parsing.claims import claim_keys, find_claims, judge
-from reportassist.parsing.readings import readings_for
+from reportassist.parsing.readings import other_body, readings_for
 from reportassist.schema import label_of
 from reportassist.validation.context import Context, fmt_value
 from reportassist.validation.findings import Issue, Location
@@ -19,6 +19,7 @@ __all__ = [
     "check_claims",
     "check_placeholders",
     "check_repeated",
+    "check_scope",
     "check_table_mismatch",
     "check_unverified",
     "check_year_period",
@@ -35,37 +36,74 @@ _TYPED_PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:XX+|xx+|ＸＸ+)(?![A-Za-z])|�
 def check_table_mismatch(ctx: Context) -> Iterator[Issue]:
     report = ctx.report
     for figure in report.prose_figures:
-        if figure.approximate:
+        if figure.approximate or not (readings := readings_for(figure, report.meta.format)):
             continue
-        readings = readings_for(figure, report.meta.format)
-        sums = []
-        for keys in readings:
-            values = [report.figures.get(k) for k in keys]
-            if values and all(v is not None for v in values):
-                sums.append((keys, sum(values)))  # type: ignore[arg-type]
+        sums = _table_sums(ctx, readings)
+        if sums and any(total == figure.value for _, total in sums):
+            continue
+        if other_body(figure, report.meta.agency):
+            continue  # a sentence about another body is `check_scope`'s
         if not sums:
             operands = sorted({k for reading in readings for k in reading})
             if absent := ctx.absent(f"正文“{figure.clause}”与表格是否一致", operands):
                 yield absent
             continue
-        if any(total == figure.value for _, total in sums):
-            continue
-        options = "，或".join(
-            f"{fmt_value(total)}（{'+'.join(label_of(k) for k in keys)}）"
-            if len(keys) <= 2
-            else f"{fmt_value(total)}（{len(keys)}项之和）"
-            for keys, total in sums
-        )
         yield Issue(
             rule="text.table_mismatch",
-            message=f"正文“{figure.clause}”写的是 {fmt_value(figure.value)}{figure.unit}，但表格中对应的数字是 {options}。",
-            location=Location(
-                section=figure.section,
-                keys=list(sums[0][0]),
-                sentence=figure.sentence,
-                position=figure.position,
-            ),
+            message=f"正文“{figure.clause}”写的是 {fmt_value(figure.value)}{figure.unit}，但表格中对应的数字是 {_options(sums)}。",
+            location=_where(figure, sums),
         )
+
+
+def check_scope(ctx: Context) -> Iterator[Issue]:
+    """Figures of a sentence about another body than the report's ("区教育局收到申请3件" in a district's report)
+    that differ from the tables: the tables are the whole body's, so the difference may be no error."""
+    report = ctx.report
+    agency = report.meta.agency
+    for figure in report.prose_figures:
+        if figure.approximate:
+            continue
+        sums = _table_sums(ctx, readings_for(figure, report.meta.format))
+        if not sums or any(total == figure.value for _, total in sums):
+            continue
+        if not (body := other_body(figure, agency)):
+            continue
+        yield Issue(
+            rule="text.scope",
+            message=(
+                f"正文“{figure.clause}”写的是 {fmt_value(figure.value)}{figure.unit}，表格中是 {_options(sums)}；"
+                f"这句说的似乎是{body}，表格则是{agency}的，无法核对。如说的是本机关，请改正数字；如是下属单位，请写明。"
+            ),
+            location=_where(figure, sums),
+        )
+
+
+_Sums = list[tuple[tuple[str, ...], Value]]
+
+
+def _table_sums(ctx: Context, readings: tuple[tuple[str, ...], ...]) -> _Sums:
+    """Each reading whose figures are all given, with their sum."""
+    sums: _Sums = []
+    for keys in readings:
+        values = [ctx.report.figures.get(k) for k in keys]
+        if values and all(v is not None for v in values):
+            sums.append((keys, sum(values)))  # type: ignore[arg-type]
+    return sums
+
+
+def _options(sums: _Sums) -> str:
+    return "，或".join(
+        f"{fmt_value(total)}（{'+'.join(label_of(k) for k in keys)}）"
+        if len(keys) <= 2
+        else f"{fmt_value(total)}（{len(keys)}项之和）"
+        for keys, total in sums
+    )
+
+
+def _where(figure: ProseFigure, sums: _Sums) -> Location:
+    return Location(
+        section=figure.section, keys=list(sums[0][0]), sentence=figure.sentence, position=figure.position
+    )
 
 
 def check_claims(ctx: Context) -> Iterator[Issue]:
