@@ -208,3 +208,31 @@ def test_a_split_never_moves_a_sign_or_a_decimal_point(raw: str, allowed: set[tu
     for reading in readings:
         assert "".join(text for _, text in reading) == raw  # nothing moved, nothing lost
         assert all(not text.endswith((".", "-", "+")) and not text.startswith(".") for _, text in reading)
+
+
+# ---------------------------------------------------------------- the legacy 附表 in other words
+
+
+def test_legacy_table_with_the_rows_worded_otherwise(tmp_path: Path) -> None:
+    """The 2008 form's rows as other offices word them, a unit column, 历年累计, label and figures on
+    one line, and 其中 sub-rows."""
+    figures = consistent_figures("legacy", 4)
+    words = {
+        "主动公开文件数": "主动公开政府信息数",
+        "其中：1. 政府网站公开数": "其中：1.网站公开信息数",
+        "受理政府信息公开申请总数": "收到申请总数",
+        "2. 网上申请数": "2.网络申请数",
+        "对申请的答复总数": "答复总数",
+        "3. 不予公开答复数": "3.不同意公开答复数",
+    }
+    text = render("legacy-text", figures).decode("utf-8")
+    for usual, other in words.items():
+        assert usual in text
+        text = text.replace(usual, other)
+    path = tmp_path / "2018.txt"
+    path.write_text(text, encoding="utf-8")
+
+    report = read_report(path)
+
+    assert report.figures == figures
+    assert [f.rule for f in validate(report).findings if f.severity == "error"] == []

@@ -9,6 +9,7 @@ guessed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Iterable, Iterator
@@ -80,6 +81,12 @@ def parse_value(text: str) -> Value | None:
     return int(text)
 
 
+@functools.lru_cache(maxsize=4096)
+def _cell(text: str) -> ReadValue:
+    """A cell text with its value: the same pieces come up in thousands of splits of one row."""
+    return parse_value(text), text
+
+
 def tokenize(text: str) -> list[str]:
     return _TOKEN.findall(text)
 
@@ -126,7 +133,7 @@ def _readings(reading: RowReading, width: int) -> list[Candidate] | None:
     out: list[Candidate] = []
     for texts in _sequences(reading, width):
         try:
-            out.append(tuple((parse_value(t), t) for t in texts))
+            out.append(tuple(map(_cell, texts)))
         except (ValueError, ArithmeticError):  # a cell of several figures run together, e.g. "7-331-33122"
             continue
         if len(out) > _CAP:
@@ -138,7 +145,8 @@ def _sequences(reading: RowReading, width: int) -> Iterator[tuple[str, ...]]:
     """The row's tokens as `width` cell texts: as they are, or digits run together cut without leading zeros."""
     tokens = reading.tokens
     if reading.atomic or width == len(tokens):
-        if width == len(tokens):
+        # A token of run-together digits with a leading zero ("00") is two cells, never one.
+        if width == len(tokens) and (reading.atomic or all(_whole(t) or not _token_cells(t) for t in tokens)):
             yield tokens
         return
     flexible = [i for i, t in enumerate(tokens) if _token_cells(t)]
@@ -265,26 +273,25 @@ def _as_values(reading: RowReading, cand: Candidate) -> dict[str, Value | None]:
     return {k: cell[0] for k, cell in zip(reading.keys, cand)}
 
 
+def _touching(
+    touched: set[str], constraints: list[Constraint], hints: list[Hint]
+) -> tuple[list[Constraint], list[Hint]]:
+    """The sums and stated figures that involve any of the `touched` cells: the only ones a reading of them can change."""
+    return (
+        [c for c in constraints if touched & set(c.keys)],
+        [h for h in hints if any(touched & set(r + h.minus) for r in h.readings)],
+    )
+
+
 def _score(
-    values: dict[str, Value | None],
-    touched: set[str],
-    constraints: list[Constraint],
-    hints: list[Hint],
-    blank_zero: bool,
+    values: dict[str, Value | None], constraints: list[Constraint], hints: list[Hint], blank_zero: bool
 ) -> int:
-    """How many sums and stated figures touching the `touched` cells hold. `blank_zero`: the table's
-    blank cells were dropped, so a blank cell of a reading counts as the 0 it stands for (else a
-    reading with all its cells filled would win only because more of its sums can be checked)."""
+    """How many of the sums and stated figures hold. `blank_zero`: the table's blank cells were
+    dropped, so a blank cell of a reading counts as the 0 it stands for (else a reading with all its
+    cells filled would win only because more of its sums can be checked)."""
     if blank_zero:
         values = {k: 0 if v is None else v for k, v in values.items()}
-    score = 0
-    for c in constraints:
-        if touched & set(c.keys) and c.holds(values):
-            score += 1
-    for h in hints:
-        if any(touched & set(r + h.minus) for r in h.readings) and _hint_holds(h, values):
-            score += 1
-    return score
+    return sum(1 for c in constraints if c.holds(values)) + sum(1 for h in hints if _hint_holds(h, values))
 
 
 def _best(
@@ -298,11 +305,8 @@ def _best(
     """The single best-scoring candidate of one row, or None when the best is shared."""
     reading = rows[0]
     base = {k: cell[0] for k, cell in fixed.items()}
-    touched = set(reading.keys)
-    scored = [
-        (_score({**base, **_as_values(reading, c)}, touched, constraints, hints, blank_zero), c)
-        for c in cands
-    ]
+    constraints, hints = _touching(set(reading.keys), constraints, hints)
+    scored = [(_score({**base, **_as_values(reading, c)}, constraints, hints, blank_zero), c) for c in cands]
     top = max(s for s, _ in scored)
     winners = [c for s, c in scored if s == top]
     if top == 0 or len(winners) != 1:
@@ -324,13 +328,13 @@ def _settle_jointly(
     winners: list[tuple[Candidate, ...]] = []
     if size <= _CAP:
         base = {k: cell[0] for k, cell in fixed.items()}
-        touched = {k for r, _, _ in open_rows for k in r.keys}
+        touching = _touching({k for r, _, _ in open_rows for k in r.keys}, constraints, hints)
         top = -1
         for combo in itertools.product(*(c for _, c, _ in open_rows)):
             values = dict(base)
             for (reading, _, _), cand in zip(open_rows, combo):
                 values.update(_as_values(reading, cand))
-            score = _score(values, touched, constraints, hints, blank_zero)
+            score = _score(values, *touching, blank_zero)
             if score > top:
                 top, winners = score, [combo]
             elif score == top:
