@@ -14,7 +14,8 @@ run-together text leaves a row shorter than its cells). Every figure is then:
 * absent: not read, with a note saying why (a row whose split is not certain);
 * wrong: read as another figure. This must be 0: a figure read wrong is the worst outcome.
 
-Blank cells are counted apart (read as blank, or not). Then every error the validator reports on
+Blank cells are counted apart (read as blank, or not). The median and the slowest time of reading
+and checking one report (`read_report` + `validate`, the faster of two runs) are shown per layout. Then every error the validator reports on
 these consistent reports is a false alarm, and so is every error on the consistent real and sample
 reports beside the checkout (the two 平潭 reports, the 沭阳 web page, the sample corpus, the test
 fixtures). The counts must be 0.
@@ -23,8 +24,10 @@ fixtures). The counts must be 0.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,8 +61,11 @@ class Count:
     blank_other: int = 0
     false_alarms: int = 0
     wrong_examples: list[str] = field(default_factory=list)
+    times_ms: list[float] = field(default_factory=list)
 
-    def add(self, figures: dict, report: Report) -> None:
+    def add(self, figures: dict, path: Path) -> None:
+        report, seconds = _timed(path)
+        self.times_ms.append(seconds * 1000)
         self.reports += 1
         for key, true in figures.items():
             got = report.figures.get(key)
@@ -76,13 +82,24 @@ class Count:
         self.false_alarms += sum(1 for f in validate(report).findings if f.severity == "error")
 
 
+def _timed(path: Path) -> tuple[Report, float]:
+    """The report, and the faster of two runs of reading and checking it."""
+    best = float("inf")
+    for _ in range(2):
+        start = time.perf_counter()
+        report = read_report(path)
+        validate(report)
+        best = min(best, time.perf_counter() - start)
+    return report, best
+
+
 def _layouts(seeds: int, folder: Path) -> list[Count]:
     counts = []
     for layout in LAYOUTS:
         count = Count(layout)
         for seed in range(seeds):
             figures = figures_for(layout, seed)
-            count.add(figures, read_report(write_report(folder, layout, figures, name=f"{layout}-{seed}")))
+            count.add(figures, write_report(folder, layout, figures, name=f"{layout}-{seed}"))
         counts.append(count)
     return counts
 
@@ -97,7 +114,7 @@ def _run_together(seeds: int, folder: Path) -> list[Count]:
                 figures = blank_zeros(figures) if blanks else figures
                 path = folder / f"{count.name}-{seed}.txt"
                 path.write_text(run_together(fmt, figures), encoding="utf-8")
-                count.add(figures, read_report(path))
+                count.add(figures, path)
             counts.append(count)
     return counts
 
@@ -118,7 +135,7 @@ def main() -> None:
     )
     parser.add_argument("--seeds", type=int, default=20, help="fictional reports per layout (default 20)")
     args = parser.parse_args()
-    console = Console(width=120)
+    console = Console(width=150)
     with tempfile.TemporaryDirectory() as tmp:
         counts = _layouts(args.seeds, Path(tmp)) + _run_together(args.seeds, Path(tmp))
     table = Table(title=f"Figures read back, {args.seeds} fictional reports per layout")
@@ -141,6 +158,7 @@ def main() -> None:
             str(c.wrong),
             f"{c.blank_read}/{c.blank_read + c.blank_other}" if c.blank_read + c.blank_other else "–",
             str(c.false_alarms),
+            f"{statistics.median(c.times_ms):.1f} / {max(c.times_ms):.1f}",
         )
     console.print(table)
     for c in counts:

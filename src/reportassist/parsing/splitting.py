@@ -172,18 +172,46 @@ def blank_candidates(reading: RowReading) -> list[Candidate] | None:
     blank, and the parts adding up to the 总计. None when there are too many to examine."""
     n = len(reading.keys)
     out: list[Candidate] = []
-    for width in range(1, n):
-        sequences = _readings(reading, width)
-        if sequences is None:
+    for parts, last in _summing(reading, n - 1):
+        out += _placed([_cell(p) for p in parts], _cell(last), n)
+        if len(out) > _CAP:
             return None
-        for cells in sequences:
-            *parts, last = cells
-            if any(v is None for v, _ in cells) or sum(v for v, _ in parts) != last[0]:  # type: ignore[misc]
-                continue
-            out += _placed(list(parts), last, n)
-            if len(out) > _CAP:
-                return None
     return out
+
+
+def _summing(reading: RowReading, most: int) -> Iterator[tuple[tuple[str, ...], str]]:
+    """The row's figures as at most `most` parts and a last figure that is their sum."""
+    tokens = reading.tokens
+    if len(tokens) == 1 and tokens[0].isdigit() and not reading.atomic:
+        digits = tokens[0]  # the common case, a run of digits: cut the 总计 off, then the parts that make it
+        for cut in range(1, len(digits)):
+            total = digits[cut:]
+            if _whole(total):
+                for parts in _adding_up(digits[:cut], int(total), most):
+                    yield parts, total
+        return
+    for width in range(2, most + 2):
+        for texts in _sequences(reading, width):
+            try:
+                values = [parse_value(t) for t in texts]
+            except (ValueError, ArithmeticError):
+                continue
+            if all(v is not None for v in values) and sum(values[:-1]) == values[-1]:  # type: ignore[arg-type]
+                yield texts[:-1], texts[-1]
+
+
+def _adding_up(digits: str, target: int, most: int) -> Iterator[tuple[str, ...]]:
+    """Every cut of `digits` into at most `most` figures (no leading zeros) that add up to `target`."""
+    if _whole(digits) and int(digits) == target:
+        yield (digits,)
+    if most < 2:
+        return
+    for cut in range(1, len(digits)):
+        head = digits[:cut]
+        if not _whole(head) or int(head) > target:
+            break
+        for rest in _adding_up(digits[cut:], target - int(head), most - 1):
+            yield (head, *rest)
 
 
 def _placed(parts: list[ReadValue], last: ReadValue, n: int) -> Iterator[Candidate]:
