@@ -613,6 +613,7 @@ class Layout:
     fmt: str
     suffix: str
     blanks: bool = False  # staff left the zeros of 表三's 法人或其他组织 columns blank
+    exact: bool = True  # every figure can be read back (False: run-together text that lost its blank cells)
 
 
 def blank_zeros(figures: Figures) -> Figures:
@@ -649,6 +650,7 @@ LAYOUTS: dict[str, Layout] = {
         Layout("gb2019-pdf-md", "gb2019", ".md"),
         Layout("legacy-text", "legacy", ".txt"),
         Layout("legacy-cell-lines", "legacy", ".txt"),
+        Layout("gb2021-run-together-blanks", "gb2021", ".txt", blanks=True, exact=False),
     )
 }
 
@@ -676,7 +678,7 @@ def render(
         return _pdf(spec.fmt, year, figures, preamble, sections)
     if spec.suffix == ".html":
         return _html(spec.fmt, year, figures, preamble, sections)
-    if layout == "gb2021-run-together":
+    if layout.startswith("gb2021-run-together"):
         return _run_together(spec.fmt, year, figures, preamble, sections).encode("utf-8")
     if "-cell-lines" in layout:
         style = layout.rsplit("-", 1)[1] if layout.endswith(("-separators", "-cr")) else "plain"

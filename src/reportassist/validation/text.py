@@ -43,7 +43,9 @@ def check_table_mismatch(ctx: Context) -> Iterator[Issue]:
             continue
         if other_body(figure, report.meta.agency):
             continue  # a sentence about another body is `check_scope`'s
-        if not sums:
+        if len(sums) < len(readings):
+            # A reading the words allow cannot be computed (a figure it needs is absent): it may be
+            # the one that matches, so nothing is said to disagree.
             operands = sorted({k for reading in readings for k in reading})
             if absent := ctx.absent(f"正文“{figure.clause}”与表格是否一致", operands):
                 yield absent
