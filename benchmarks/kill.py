@@ -1,5 +1,5 @@
-"""Nothing lost when the process is killed: `reportassist revise` and `reportassist draft` stopped with SIGKILL
-at random moments, then the draft file is checked.
+"""Nothing lost when the process is killed: `reportassist revise`, `reportassist draft` and `reportassist ingest`
+stopped with SIGKILL at random moments, then the draft file or the corpus store is checked.
 
 Run from the checkout:
 
@@ -9,13 +9,17 @@ Each trial starts the command in a fresh process on a copy of the sample 2025 dr
 random time (seeded) between half and 1.3 times the command's own measured run time, and kills it with SIGKILL
 if it is still running. Afterwards the
 draft file must be either exactly the old one (or absent, for `draft`) or a complete new one that reads back as
-a draft; for `revise`, a new one has the change and its version in the history. Printed per command: trials,
-killed before the end, old kept, new written, broken (must be 0), and temporary files left beside the draft.
+a draft; for `revise`, a new one has the change and its version in the history. For `ingest` (the seven sample
+reports into a new store with the default embeddings), the store must open afterwards and agree with itself:
+every report of its manifest has its files, and Chroma holds exactly the passages of those reports (no orphan,
+no half report); then `ingest` run again completes and the store holds all seven. Printed per command: trials,
+killed before the end, old kept, new written, broken (must be 0), and temporary files left.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -25,10 +29,15 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportassist.corpus import ChromaServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "corpus" / "示例市科学技术局"
 MESSAGE = "行政处罚的处理决定改为13件"
+KINDS = ("revise", "draft", "ingest")
 
 
 @dataclass
@@ -56,6 +65,9 @@ def make_sample_draft(path: Path) -> None:
 
 def _command(kind: str, folder: Path) -> tuple[list[str], Path]:
     draft = folder / "草稿.json"
+    if kind == "ingest":
+        store = folder / "store"
+        return [sys.executable, "-m", "reportassist", "ingest", str(SAMPLE), "--store", str(store)], store
     if kind == "revise":
         return [sys.executable, "-m", "reportassist", "revise", str(draft), MESSAGE], draft
     out = folder / "新草稿.json"
@@ -71,7 +83,9 @@ def _env(folder: Path) -> dict[str, str]:
 def run_time(kind: str, folder: Path, source: Path) -> float:
     """How long the command takes when it is not killed, in seconds."""
     shutil.copy(source, folder / "草稿.json")
-    command, _ = _command(kind, folder)
+    command, target = _command(kind, folder)
+    if kind == "ingest":
+        shutil.rmtree(target, ignore_errors=True)
     started = time.monotonic()
     subprocess.run(command, env=_env(folder), capture_output=True, check=True, timeout=300)
     return time.monotonic() - started
@@ -97,7 +111,10 @@ def trial(kind: str, folder: Path, source: Path, delay: float, outcome: Outcome)
         outcome.killed += 1
     process.wait(timeout=60)
     outcome.trials += 1
-    outcome.leftovers += sum(1 for p in folder.iterdir() if p.name.endswith(".tmp"))
+    outcome.leftovers += sum(1 for p in folder.rglob("*") if p.name.endswith(".tmp"))
+    if kind == "ingest":
+        _check_store(target, folder, delay, outcome)
+        return
     if kind == "draft" and not target.exists():
         outcome.old += 1
         return
@@ -117,14 +134,63 @@ def trial(kind: str, folder: Path, source: Path, delay: float, outcome: Outcome)
     outcome.new += 1
 
 
+def store_problems(root: Path, server: ChromaServer | None = None) -> list[str]:
+    """What is wrong with the store in `root` once it is opened again (which sweeps what a killed run left):
+    a report of the manifest without its files, passages in Chroma of no such report, or missing ones."""
+    from reportassist.corpus import open_store
+    from reportassist.corpus.chunks import passages
+    from reportassist.corpus.store import open_chroma
+
+    problems: list[str] = []
+    with open_store(root, server) as store:
+        expected = {f"{c.id}/{n}" for c in store.chunks() for n in range(len(passages(c.text)))}
+        for entry in store.entries:
+            if not list((root / "sources").glob(f"{entry.report_id}.*")):
+                problems.append(f"{entry.path}: no source file")
+        known = {e.report_id for e in store.entries}
+        stray = [p.name for d in ("reports", "sources") for p in (root / d).iterdir() if p.stem not in known]
+        problems += [f"stray file {name}" for name in stray]
+    store_id = json.loads((root / "store.json").read_text(encoding="utf-8"))["id"]
+    client = open_chroma(root, server)
+    indexed = set(client.get_collection(f"reportassist-{store_id}").get(include=[])["ids"])
+    if indexed - expected:
+        problems.append(f"{len(indexed - expected)} passages in Chroma of no report in the manifest")
+    if expected - indexed:
+        problems.append(f"{len(expected - indexed)} passages of the manifest's reports missing from Chroma")
+    return problems
+
+
+def _check_store(store: Path, folder: Path, delay: float, outcome: Outcome) -> None:
+    """After a kill: the store agrees with itself, kept none or some of the reports, and a second run completes it."""
+    if not (store / "store.json").exists():
+        outcome.old += 1  # killed before the store was created
+        return
+    problems = store_problems(store)
+    if not problems:
+        command, _ = _command("ingest", folder)
+        subprocess.run(command, env=_env(folder), capture_output=True, check=True, timeout=300)
+        problems = store_problems(store)
+        with_all = len(json.loads((store / "manifest.json").read_text(encoding="utf-8")))
+        if with_all != len(list(SAMPLE.glob("*.md"))):
+            problems.append(f"{with_all} reports after the second run")
+    if problems:
+        outcome.broken.append(f"ingest after {delay:.2f} s: {'; '.join(problems)}")
+    else:
+        outcome.new += 1
+
+
 def run(kind: str, trials: int, seed: int, folder: Path, source: Path) -> Outcome:
     """`trials` runs of `kind`, each killed after a random delay between half and 1.3 times its normal run
     time: most of a run is starting up and reading; the delays crowd round the moment it writes."""
     rng = random.Random(seed)
     normal = run_time(kind, folder, source)
     outcome = Outcome()
-    for _ in range(trials):
-        trial(kind, folder, source, rng.uniform(0.5 * normal, 1.3 * normal), outcome)
+    for number in range(trials):
+        # A new store folder for each trial: this process opens each store to check it, and Chroma keeps one
+        # connection per folder for the whole process (see `CorpusStore`).
+        here = folder / f"trial-{number}" if kind == "ingest" else folder
+        here.mkdir(exist_ok=True)
+        trial(kind, here, source, rng.uniform(0.5 * normal, 1.3 * normal), outcome)
     return outcome
 
 
@@ -132,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--kind", choices=KINDS, action="append", help="only these commands (default: all)")
     args = parser.parse_args(argv)
     import tempfile
 
@@ -139,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "sample.json"
         make_sample_draft(source)
-        for kind in ("revise", "draft"):
+        for kind in args.kind or KINDS:
             folder = Path(tmp) / kind
             folder.mkdir()
             outcome = run(kind, args.trials, args.seed, folder, source)

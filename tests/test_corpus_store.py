@@ -261,3 +261,43 @@ def test_missing_local_model_is_a_clear_error(tmp_path: Path) -> None:
         get_embeddings(f"sentence-transformers:{tmp_path / 'no-such-model'}")
     with pytest.raises(InputError, match="未知的嵌入方式"):
         get_embeddings("bge-large-zh")
+
+
+def test_two_processes_ingesting_into_one_store_on_a_server_lose_nothing(
+    tmp_path: Path, chroma_server: ChromaServer
+) -> None:
+    """Two staff members import at once into one shared store (one folder, one Chroma server): one the
+    sample reports of 2018–2021, the other those of 2021–2024. Every report is there once, with exactly its
+    passages, whichever process stored it."""
+    from kill import store_problems
+
+    sample = sorted((ROOT / "corpus" / "示例市科学技术局").glob("*.md"))
+    store = tmp_path / "store"
+    server = ["--chroma-host", chroma_server.host, "--chroma-port", str(chroma_server.port)]
+    environment = {**os.environ, "REPORTASSIST_LLM_URL": ""}
+    processes = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "reportassist",
+                "ingest",
+                *map(str, files),
+                "--store",
+                str(store),
+                *server,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment,
+        )
+        for files in (sample[:4], sample[3:])
+    ]
+    for process in processes:
+        _, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+
+    assert store_problems(store, chroma_server) == []
+    entries = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(Path(p).name for p in entries) == [p.name for p in sample]

@@ -13,6 +13,11 @@ A report id is the hash of the file's content and of the way reports are read (`
 is written last, atomically, so a report is in the store only once all of it is: chunks that an
 interrupted run left in Chroma belong to no report of the manifest, are never returned, and are swept
 away when the store opens.
+
+Several processes may ingest into one store at once (two staff members, one shared folder and Chroma
+server): each change of the store — writing a report's files, indexing its passages, adding it to the
+manifest, sweeping — is made holding a lock on `store.lock`, with the manifest read afresh under it, so
+that no process writes over what another added or sweeps away passages another is still indexing.
 """
 
 from __future__ import annotations
@@ -22,7 +27,8 @@ import json
 import os
 import stat
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +45,7 @@ from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
 from reportassist.corpus.tokenize import words
 from reportassist.errors import InputError
-from reportassist.fileio import write_atomic
+from reportassist.fileio import locked, write_atomic
 from reportassist.model import Report
 from reportassist.parsing import parse_document
 from reportassist.readers import load_file, read_bytes, readable_suffixes
@@ -116,10 +122,11 @@ class CorpusStore:
             embedding_function=embeddings,
             collection_metadata={"hnsw:space": "cosine"},
         )
-        self._manifest = self._read_manifest()
+        self._manifest: dict[str, _Entry] = {}
         self._chunks: list[tuple[Chunk, list[str]]] | None = None
         self._retrievers: tuple[KeywordRetriever, DenseRetriever] | None = None
-        self._sweep()
+        with self._changing():
+            self._sweep()
 
     def close(self) -> None:
         """Release the Chroma client (the embedded database's connection once no other store uses it)."""
@@ -201,6 +208,18 @@ class CorpusStore:
                 progress(path)
         return result
 
+    @contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Hold the store for one change, the manifest read as it now is (another process may have
+        added to it)."""
+        lock = self.root / "store.lock"
+        lock.touch(exist_ok=True)
+        with locked(lock):
+            self._manifest = self._read_manifest()
+            self._chunks = None
+            self._retrievers = None
+            yield
+
     def _ingest_one(self, path: Path) -> Literal["added", "replaced", "unchanged"]:
         data = load_file(path)
         report_id = hashlib.sha256(_READING + data).hexdigest()[:20]
@@ -216,8 +235,19 @@ class CorpusStore:
             )
         chunks = chunk_report(report, report_id)
         stored = _Stored(report=report, chunks=chunks, words=[words(c.text) for c in chunks])
+        with self._changing():
+            return self._store_one(key, report_id, data, path.suffix.lower(), stored)
+
+    def _store_one(
+        self, key: str, report_id: str, data: bytes, suffix: str, stored: _Stored
+    ) -> Literal["added", "replaced", "unchanged"]:
+        """Write a read report into the store: its files, its passages, then its manifest entry."""
+        old = self._manifest.get(key)
+        if old is not None and old.report_id == report_id:
+            return "unchanged"  # another process stored it meanwhile
+        report, chunks = stored.report, stored.chunks
         write_atomic(self.root / "reports" / f"{report_id}.json", stored.model_dump_json().encode("utf-8"))
-        write_atomic(self.root / "sources" / f"{report_id}{path.suffix.lower()}", data)
+        write_atomic(self.root / "sources" / f"{report_id}{suffix}", data)
         self._index_passages(chunks)
         self._manifest[key] = _Entry(
             report_id=report_id,
@@ -229,8 +259,6 @@ class CorpusStore:
             ingested_at=datetime.now(UTC),
         )
         self._write_manifest()
-        self._chunks = None
-        self._retrievers = None
         if old is not None:
             self._forget(old.report_id)
             return "replaced"
