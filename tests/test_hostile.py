@@ -4,6 +4,8 @@ harmlessly, in bounded time; nothing outside the file is ever read. Every file i
 from __future__ import annotations
 
 import os
+import random
+import re
 import time
 import zipfile
 from collections.abc import Callable, Iterator
@@ -208,6 +210,28 @@ def test_longest_allowed_line_is_read_and_parsed_quickly(piece: str, tmp_path: P
     path.write_text(piece * (99_000 // len(piece)), encoding="utf-8")
     with _within(5):
         parse_document(read_document(path))
+
+
+@pytest.mark.parametrize("digits", [20, 30, 60])
+def test_run_together_rows_of_many_digits_are_left_open_quickly(digits: int, tmp_path: Path) -> None:
+    """Every row of a run-together 表二 and 表三 replaced by `digits` random digits: billions of ways to cut
+    them; the rows are left open with a note, and the report is read in bounded time."""
+    from builders import consistent_figures, run_together
+
+    rng = random.Random(digits)
+    text = re.sub(
+        r"(?<=[\u4e00-\u9fff）])\d+",
+        lambda _: "".join(rng.choice("0123456789") for _ in range(digits)),
+        run_together("gb2021", consistent_figures("gb2021", 1)),
+    )
+    path = tmp_path / "粘连.txt"
+    path.write_text(text, encoding="utf-8")
+
+    with _within(5):
+        report = parse_document(read_document(path))
+
+    assert all(report.figures.get(f"t3.{row}.total") is None for row in ("new", "handled", "carried_out"))
+    assert len(report.notes) >= 10
 
 
 # ---------------------------------------------------------------- lying suffixes

@@ -128,10 +128,16 @@ class Constraint:
 
     def sides(self, values: Mapping[str, Any]) -> tuple[Any, Any] | None:
         """Σ left and Σ right when every operand is known (a blank is absent, not 0); None otherwise."""
-        operands = [values.get(k) for k in self.keys]
-        if any(v is None for v in operands):
-            return None
-        return sum(operands[: len(self.left)]), sum(operands[len(self.left) :])
+        left = right = 0
+        for key in self.left:
+            if (value := values.get(key)) is None:
+                return None
+            left += value
+        for key in self.right:
+            if (value := values.get(key)) is None:
+                return None
+            right += value
+        return left, right
 
     def holds(self, values: Mapping[str, Any]) -> bool | None:
         """Whether the sum holds; None when an operand is absent."""

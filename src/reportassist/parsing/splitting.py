@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ _LEADING_VALUES = re.compile(r"^(?:\s*(?:[+\-−]?\d+(?:\.\d+)?|[/／]|—+|－|
 
 # How many candidate splits or combinations are examined before a row is called ambiguous.
 _CAP = 50_000
+# How many readings of a row are weighed against the other rows and the prose (each against every sum).
+_OPEN_CAP = 5_000
 
 
 @dataclass(frozen=True)
@@ -97,24 +100,50 @@ def leading_values(text: str) -> str:
     return m.group(0) if m else ""
 
 
-def _splits(text: str, parts: int) -> Iterator[tuple[str, ...]]:
+class _TooMany(Exception):
+    """A row with more readings than can be examined: it is left open, never guessed."""
+
+
+@dataclass
+class _Budget:
+    """Steps left to the search for one row's readings (a hostile row of a hundred digits has billions)."""
+
+    left: int = 4 * _CAP
+
+    def spend(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _TooMany
+
+
+@functools.lru_cache(maxsize=1024)
+def _cuts(text: str, parts: int) -> tuple[tuple[str, ...], ...]:
     """Every way to cut a run-together figure into `parts` cells: between two digits only (a sign
     stays at the front of its cell, a decimal point between digits of one cell), no cell with a
-    leading zero ("05")."""
+    leading zero ("05"). Kept per piece of text: the tails of a row's digits come up again and again."""
     if parts == 1:
-        if _whole(text):
-            yield (text,)
-        return
+        return ((text,),) if _whole(text) else ()
+    out: list[tuple[str, ...]] = []
     for cut in range(1, len(text)):
         if text[cut - 1].isdigit() and text[cut].isdigit() and _whole(text[:cut]):
-            for rest in _splits(text[cut:], parts - 1):
-                yield (text[:cut], *rest)
+            out.extend((text[:cut], *rest) for rest in _cuts(text[cut:], parts - 1))
+            if len(out) > _CAP:
+                raise _TooMany
+    return tuple(out)
+
+
+# A cell of these tables holds at most a few million: more digits than this are several cells.
+_MOST_DIGITS = 8
 
 
 def _whole(cell: str) -> bool:
-    """A figure as a cell holds it: "0", "12", "-2", "3.5"; not "05", "-05" or "3."."""
+    """A figure as a cell holds it: "0", "12", "-2", "3.5"; not "05", "-05", "3." or a hundred digits."""
     digits = cell.lstrip("+-−")
-    return digits[:1].isdigit() and (len(digits) == 1 or digits[0] != "0" or digits[1] == ".")
+    return (
+        digits[:1].isdigit()
+        and (len(digits) == 1 or digits[0] != "0" or digits[1] == ".")
+        and len(digits.split(".")[0]) <= _MOST_DIGITS
+    )
 
 
 def _token_cells(token: str) -> int | None:
@@ -130,15 +159,36 @@ def row_candidates(reading: RowReading) -> list[Candidate] | None:
 
 def _readings(reading: RowReading, width: int) -> list[Candidate] | None:
     """The row's figures read as `width` cells in order; None when there are too many."""
+    if _most_readings(reading, width) > _CAP:
+        return None
     out: list[Candidate] = []
-    for texts in _sequences(reading, width):
-        try:
-            out.append(tuple(map(_cell, texts)))
-        except (ValueError, ArithmeticError):  # a cell of several figures run together, e.g. "7-331-33122"
-            continue
-        if len(out) > _CAP:
-            return None
+    try:
+        for texts in _sequences(reading, width):
+            try:
+                out.append(tuple(map(_cell, texts)))
+            except (
+                ValueError,
+                ArithmeticError,
+            ):  # a cell of several figures run together, e.g. "7-331-33122"
+                continue
+            if len(out) > _CAP:
+                return None
+    except _TooMany:
+        return None
     return out
+
+
+def _most_readings(reading: RowReading, width: int) -> int:
+    """An upper bound of the readings of the row as `width` cells (every cut between two digits allowed)."""
+    if reading.atomic or width == len(reading.tokens):
+        return 1
+    limits = [cells - 1 for t in reading.tokens if (cells := _token_cells(t))]
+    total = 0
+    for extra in _distributions(width - len(reading.tokens), limits):
+        total += math.prod(math.comb(limit, e) for limit, e in zip(limits, extra))
+        if total > _CAP:
+            break
+    return total
 
 
 def _sequences(reading: RowReading, width: int) -> Iterator[tuple[str, ...]]:
@@ -153,7 +203,7 @@ def _sequences(reading: RowReading, width: int) -> Iterator[tuple[str, ...]]:
     limits = [_token_cells(tokens[i]) - 1 for i in flexible]  # type: ignore[operator]
     for extra in _distributions(width - len(tokens), limits):
         widths = dict(zip(flexible, extra))
-        per_token = [list(_splits(t, widths[i] + 1)) if i in widths else [(t,)] for i, t in enumerate(tokens)]
+        per_token = [_cuts(t, widths[i] + 1) if i in widths else ((t,),) for i, t in enumerate(tokens)]
         for combo in itertools.product(*per_token):
             yield tuple(p for piece in combo for p in piece)
 
@@ -172,14 +222,17 @@ def blank_candidates(reading: RowReading) -> list[Candidate] | None:
     blank, and the parts adding up to the 总计. None when there are too many to examine."""
     n = len(reading.keys)
     out: list[Candidate] = []
-    for parts, last in _summing(reading, n - 1):
-        out += _placed([_cell(p) for p in parts], _cell(last), n)
-        if len(out) > _CAP:
-            return None
+    try:
+        for parts, last in _summing(reading, n - 1, _Budget()):
+            out += _placed([_cell(p) for p in parts], _cell(last), n)
+            if len(out) > _CAP:
+                return None
+    except _TooMany:
+        return None
     return out
 
 
-def _summing(reading: RowReading, most: int) -> Iterator[tuple[tuple[str, ...], str]]:
+def _summing(reading: RowReading, most: int, budget: _Budget) -> Iterator[tuple[tuple[str, ...], str]]:
     """The row's figures as at most `most` parts and a last figure that is their sum."""
     tokens = reading.tokens
     if len(tokens) == 1 and tokens[0].isdigit() and not reading.atomic:
@@ -187,11 +240,12 @@ def _summing(reading: RowReading, most: int) -> Iterator[tuple[tuple[str, ...], 
         for cut in range(1, len(digits)):
             total = digits[cut:]
             if _whole(total):
-                for parts in _adding_up(digits[:cut], int(total), most):
+                for parts in _adding_up(digits[:cut], int(total), most, budget):
                     yield parts, total
         return
     for width in range(2, most + 2):
         for texts in _sequences(reading, width):
+            budget.spend()
             try:
                 values = [parse_value(t) for t in texts]
             except (ValueError, ArithmeticError):
@@ -200,8 +254,9 @@ def _summing(reading: RowReading, most: int) -> Iterator[tuple[tuple[str, ...], 
                 yield texts[:-1], texts[-1]
 
 
-def _adding_up(digits: str, target: int, most: int) -> Iterator[tuple[str, ...]]:
+def _adding_up(digits: str, target: int, most: int, budget: _Budget) -> Iterator[tuple[str, ...]]:
     """Every cut of `digits` into at most `most` figures (no leading zeros) that add up to `target`."""
+    budget.spend()
     if _whole(digits) and int(digits) == target:
         yield (digits,)
     if most < 2:
@@ -210,7 +265,7 @@ def _adding_up(digits: str, target: int, most: int) -> Iterator[tuple[str, ...]]
         head = digits[:cut]
         if not _whole(head) or int(head) > target:
             break
-        for rest in _adding_up(digits[cut:], target - int(head), most - 1):
+        for rest in _adding_up(digits[cut:], target - int(head), most - 1, budget):
             yield (head, *rest)
 
 
@@ -276,6 +331,9 @@ def solve(
             fixed.update(zip(reading.keys, (consistent or cands)[0]))
             continue
         broken = intra[0] if not consistent and intra else None
+        if len(consistent or cands) > _OPEN_CAP:
+            notes.append(_note("ambiguous", reading, "数字粘连，可能的拆分过多，无法确定各格数值"))
+            continue
         open_rows.append((reading, consistent or cands, broken))
 
     # Settle the remaining rows by the sums across rows and the prose, one row at a time while
