@@ -8,8 +8,10 @@ Four targets, each driven by hypothesis with mutations of real and sample inputs
 shuffled, deleted and doubled lines, random Unicode with RTL marks, zero-width spaces, full-width digits and
 NUL):
 
-- ``document``: `read_bytes` → `parse_document` → `validate` on the sample report, both seeds, and a Word
-  file and a web page made by `tests/builders.py` (the Word file also mutated inside its XML);
+- ``document``: `read_bytes` → `parse_document` → `validate` on the sample report, both seeds, and reports
+  made by `tests/builders.py`: a Word file (also mutated inside its XML), a web page, a PDF, and the text
+  layouts that lost their grid (one cell per line, PDF text, Markdown from a PDF, run-together rows that
+  lost their blank cells, the legacy 附表 as plain text);
 - ``figures-text``: `read_figures_text` on the sample figures file's text and on random sentences;
 - ``figures-file``: `load_figures` on mutated .yaml/.csv/.xlsx files;
 - ``revise``: `revise` on one sample draft with random messages.
@@ -132,11 +134,12 @@ class Seed:
 def document_seeds() -> tuple[Seed, ...]:
     seeds = [Seed("sample", ".md", (SAMPLE / "2024.md").read_bytes())]
     seeds += [Seed(p.stem, ".txt", p.read_bytes()) for p in sorted(SEEDS.glob("*.txt"))]
-    from builders import consistent_figures, render
+    from builders import LAYOUTS, figures_for, render
 
-    for layout in ("gb2021-docx", "gb2019-html"):
-        figures = consistent_figures(layout.split("-")[0], seed=1)
-        seeds.append(Seed(layout, "." + layout.split("-")[1], render(layout, figures)))
+    layouts = ("gb2021-docx", "gb2019-html", "gb2021-pdf", "gb2021-run-together-blanks", "gb2021-cell-lines-cr")
+    layouts += ("gb2019-cell-lines-separators", "gb2021-pdf-text", "gb2021-pdf-md", "legacy-text")
+    for layout in layouts:
+        seeds.append(Seed(layout, LAYOUTS[layout].suffix, render(layout, figures_for(layout, 1))))
     return tuple(seeds)
 
 
