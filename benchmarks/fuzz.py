@@ -136,7 +136,13 @@ def document_seeds() -> tuple[Seed, ...]:
     seeds += [Seed(p.stem, ".txt", p.read_bytes()) for p in sorted(SEEDS.glob("*.txt"))]
     from builders import LAYOUTS, figures_for, render
 
-    layouts = ("gb2021-docx", "gb2019-html", "gb2021-pdf", "gb2021-run-together-blanks", "gb2021-cell-lines-cr")
+    layouts = (
+        "gb2021-docx",
+        "gb2019-html",
+        "gb2021-pdf",
+        "gb2021-run-together-blanks",
+        "gb2021-cell-lines-cr",
+    )
     layouts += ("gb2019-cell-lines-separators", "gb2021-pdf-text", "gb2021-pdf-md", "legacy-text")
     for layout in layouts:
         seeds.append(Seed(layout, LAYOUTS[layout].suffix, render(layout, figures_for(layout, 1))))
