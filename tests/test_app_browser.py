@@ -1,7 +1,7 @@
 """The app in a real browser, as staff use it: Debian's chromium driven by Playwright clicks through the whole
 flow, edits a figure in the table, accepts a model's proposal in the chat and downloads the Word file, while
-every request the page makes is recorded (any beyond loopback fails) with the console's errors. A report and
-a message holding `<script>` and `<img onerror>` are shown as text and run nothing.
+every request the page makes is recorded (any beyond loopback fails) with the console's errors. That hostile
+text in reports, file names, messages and model output runs nothing is test_page_safety.py's.
 
 The app runs in this process so that its language model can be a fake one (LangChain's fake chat model with a
 known, faithful rewrite): the page, Gradio, the revision engine and the number guard are the real ones.
@@ -42,7 +42,6 @@ from playwright.sync_api import Page, expect, sync_playwright
 SAMPLE = ROOT / "corpus" / "示例市科学技术局"
 FIGURES = (SAMPLE / "figures-2025.yaml").read_text(encoding="utf-8")
 LONGER, SHORTER = "办公室承办力量没有相应增加，", "承办力量不足，"
-XSS = "<script>window.hacked='script'</script><img src=x onerror=window.hacked='img'>"
 TIMEOUT = 60_000
 
 
@@ -227,34 +226,6 @@ def test_staff_go_from_last_years_report_to_this_years_word_file(
     browser.get_by_text("2025 年度报告草稿（第 4 版）").wait_for()
     expect(browser.get_by_label("粘贴本年数据")).to_have_value(FIGURES)
 
-    assert _offsite(requests) == []
-    assert loopback_only == []
-    assert errors == []
-
-
-def test_report_text_and_messages_are_shown_as_text(
-    app: tuple[Server, RecordedModel, Path],
-    page: Opened,
-    tmp_path: Path,
-    loopback_only: list[object],
-) -> None:
-    browser, requests, errors = page
-    text = (SAMPLE / "2024.md").read_text(encoding="utf-8")
-    text = text.replace(
-        "部分申请的答复集中在法定期限的最后几天。", f"部分申请的答复集中在法定期限的最后几天。{XSS}"
-    )
-    hostile = tmp_path / "<img src=x onerror=window.hacked='name'>.md"
-    hostile.write_text(text, encoding="utf-8")
-    _upload(browser, hostile)
-    _no_rewrites_while_drafting(browser, app[2])
-    _draft(browser)
-    _say(browser, f"把“最后几天。”改为“最后几天。{XSS}”", "已修改（第 2 版）")
-    draft = browser.locator("#ra-draft")
-    expect(draft).to_contain_text(XSS)
-    expect(browser.locator(".ra-priors")).to_contain_text("onerror=window.hacked='name'")  # Gradio drops <>
-    expect(browser.locator("#ra-chat")).to_contain_text(XSS)
-    assert browser.evaluate("window.hacked") is None
-    assert browser.locator("#ra-draft script, #ra-draft img, #ra-chat script, .ra-priors img").count() == 0
     assert _offsite(requests) == []
     assert loopback_only == []
     assert errors == []

@@ -18,14 +18,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from html import escape
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from reportassist.app import actions
 from reportassist.app.actions import Services
+from reportassist.app.headers import SecurityHeaders
 from reportassist.app.views import (
     FIGURE_HEADERS,
     VALUE_COLUMN,
@@ -401,11 +402,11 @@ _BLANK_TITLE = "**当前草稿**：新的空白草稿（上传往年报告后自
 
 def _queue_typed(message: str, history: list[dict[str, Any]]) -> tuple[str, str, list[dict[str, Any]]]:
     """The message shown in the chat at once, while the turn runs."""
-    return "", message, [*history, {"role": "user", "content": escape(message)}]
+    return "", message, [*history, {"role": "user", "content": markdown_text(message)}]
 
 
 def _queue_said(message: str, history: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-    return message, [*history, {"role": "user", "content": escape(message)}]
+    return message, [*history, {"role": "user", "content": markdown_text(message)}]
 
 
 def _queue_option(history: list[dict[str, Any]], event: gr.SelectData) -> tuple[str, list[dict[str, Any]]]:
@@ -659,5 +660,6 @@ def launch(services: Services, host: str, port: int, users: list[tuple[str, str]
         max_file_size=f"{limit:g}mb",
         theme=theme,
         css=CSS,
+        app_kwargs={"middleware": [Middleware(SecurityHeaders)]},
     )
     return Server(url=demo.local_url or f"http://{host}:{port}/", stop=demo.close, wait=demo.block_thread)

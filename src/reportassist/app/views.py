@@ -7,6 +7,7 @@ Every text that comes from a report, a figures file or a message is escaped here
 from __future__ import annotations
 
 import difflib
+import re
 from decimal import Decimal
 from html import escape
 
@@ -55,13 +56,16 @@ _SECTION_KINDS = {
 }
 _AUTHORS = {"staff": "人工", "rule": "规则", "model": "模型"}
 _SEVERITY = {"error": "错误", "warning": "提示"}
-# The characters that make Markdown formatting within a line (HTML is escaped apart).
-_MARKDOWN_SPECIAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]~"})
+# The marks that make Markdown within a line, backslashed (HTML is escaped apart): no link, image, reference,
+# emphasis, code, maths or table is made of them, nor an autolink (`http:`, `a@b`; `www.` below).
+_MARKDOWN_LITERAL = str.maketrans({c: f"\\{c}" for c in "\\`*_[]~!:@$|#"})
+_WWW = re.compile(r"(www)\.", re.IGNORECASE)
 
 
 def markdown_text(text: str) -> str:
-    """`text` to stand in Markdown as itself: HTML escaped, Markdown's punctuation backslashed."""
-    return escape(text).translate(_MARKDOWN_SPECIAL)
+    """`text` to stand in Markdown as itself: no HTML, link, image or inline formatting is made of it (the
+    marks that start a line, such as the “- ” of the lists in the chat's replies, keep their meaning)."""
+    return _WWW.sub(r"\1\\.", escape(text.translate(_MARKDOWN_LITERAL), quote=False))
 
 
 def short_format(fmt: str | None) -> str:
@@ -316,7 +320,7 @@ def chat_messages(workspace: Workspace) -> list[dict[str, object]]:
     """The conversation as the chat shows it; the last reply carries 采纳/放弃 while a proposal waits."""
     messages: list[dict[str, object]] = []
     for line in workspace.chat:
-        message: dict[str, object] = {"role": line.role, "content": escape(line.text)}
+        message: dict[str, object] = {"role": line.role, "content": markdown_text(line.text)}
         if line.title:
             message["metadata"] = {"title": line.title, "status": "done"}
         messages.append(message)
