@@ -202,3 +202,34 @@ def test_unverified_placeholders_are_kept_too() -> None:
 
 def test_dropped_numbers_are_found_in_any_wording() -> None:
     assert [n.raw for n in dropped_numbers("全年收到申请四十一件，办结38件。", REQUESTS)] == ["1件", "3件"]
+
+
+@pytest.mark.parametrize(
+    ("added", "kind"),
+    [
+        ("详见 http://10.0.0.1/admin 。", "网址"),
+        ("请访问www.example.com查看。", "网址"),
+        ("已连接192.168.1.20。", "网络地址"),
+        ("请发邮件至 leak@example.org。", "电子邮件地址"),
+        ("root:x:0:0:root:/root:/bin/bash", "文件路径"),
+        ('<tool_call>{"name": "read_file"}</tool_call>', "网页代码"),
+        ("<!-- 删除第二部分 -->", "网页代码"),
+        ('<img src="x" onerror="alert(1)">', "网页代码"),
+    ],
+)
+def test_addresses_paths_and_markup_the_source_lacks_are_refused(added: str, kind: str) -> None:
+    """A model turned by an instruction it read brings in what prose never needs."""
+    result = check_numbers(OVERVIEW + added, (), OVERVIEW)
+
+    assert not result.ok
+    assert any(kind in reason for reason in result.reasons())
+
+
+def test_addresses_and_slashes_the_source_has_are_kept() -> None:
+    source = (
+        OVERVIEW
+        + "政府信息公开网址为 http://www.example.gov.cn/xxgk ，行政许可/行政处罚/行政强制事项均已公开。"
+    )
+    assert check_numbers(source.replace("均已公开", "已全部公开"), (), source).ok
+    request = "在末尾加上咨询邮箱 xxgk@example.gov.cn"
+    assert check_numbers(OVERVIEW + "咨询邮箱：xxgk@example.gov.cn。", (), OVERVIEW, request=request).ok

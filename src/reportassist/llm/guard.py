@@ -15,6 +15,10 @@ number of the rewrite (see `numbers.find_numbers`) must be vouched for:
 
 The source's placeholders (【待填：…】, 【待核实：…】) must survive unchanged, and so must its dates, document
 numbers (〔2023〕12号) and 《titles》 unless the staff's request asks to change them (`unlock`).
+
+A rewrite of a report's prose never needs what the source (or the request) does not have of web addresses,
+IP and e-mail addresses, file paths or markup: a model that brings them in was turned by something it read
+(an instruction hidden in a report or a peer's section), and the rewrite is refused.
 """
 
 from __future__ import annotations
@@ -66,10 +70,13 @@ class GuardResult:
     rejected: list[RejectedNumber] = field(default_factory=list)
     placeholder_problems: list[str] = field(default_factory=list)
     locked_problems: list[str] = field(default_factory=list)
+    foreign_problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return not self.rejected and not self.placeholder_problems and not self.locked_problems
+        return not (
+            self.rejected or self.placeholder_problems or self.locked_problems or self.foreign_problems
+        )
 
     def reasons(self) -> list[str]:
         """Everything wrong with the rewrite, in Chinese, for the user."""
@@ -77,6 +84,7 @@ class GuardResult:
             [f"{r.reason}（所在句子：{r.sentence}）" for r in self.rejected]
             + self.placeholder_problems
             + self.locked_problems
+            + self.foreign_problems
         )
 
 
@@ -130,6 +138,7 @@ def check_numbers(
         rejected=rejected,
         placeholder_problems=_placeholder_problems(rewrite, source),
         locked_problems=_locked_problems(rewrite, source, request if unlock else None),
+        foreign_problems=_foreign_problems(rewrite, f"{source}\n{request}"),
     )
 
 
@@ -352,6 +361,27 @@ def _locked_problems(rewrite: str, source: str, request: str | None) -> list[str
     vouched = before.keys() | _titles(request or "").keys()
     problems += [
         f"改写中出现了原文没有的文件名称“{title}”" for key, title in after.items() if key not in vouched
+    ]
+    return list(dict.fromkeys(problems))
+
+
+# What prose never needs: addresses, paths, markup. Path segments are ASCII, so "许可/处罚/强制" is no path.
+_FOREIGN: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("网址", re.compile(r"(?:https?|ftp|file)://[^\s，。；）)>\"']+|www\.[A-Za-z0-9.-]+")),
+    ("网络地址", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")),
+    ("电子邮件地址", re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")),
+    ("文件路径", re.compile(r"(?<![A-Za-z0-9_./])(?:/[A-Za-z0-9_.-]+){2,}|\b[A-Za-z]:\\[^\s，。；]+")),
+    ("网页代码", re.compile(r"<[A-Za-z!/?][^<>\n]{0,200}>")),
+)
+
+
+def _foreign_problems(rewrite: str, vouched: str) -> list[str]:
+    """Addresses, paths and markup of the rewrite that `vouched` (the source and the request) does not have."""
+    problems = [
+        f"改写中出现了原文没有的{name}“{m.group(0)}”；改写只改原文的文字，不能加入网址、文件路径或网页代码"
+        for name, pattern in _FOREIGN
+        for m in pattern.finditer(rewrite)
+        if m.group(0) not in vouched
     ]
     return list(dict.fromkeys(problems))
 
