@@ -20,7 +20,8 @@ The property of every target: it returns, or raises `InputError` (nothing else e
 `LIMIT_S` seconds per input; for ``revise``, a turn that applied nothing leaves the draft unchanged.
 The examples are shared among the targets by `SHARES`. Each failing input is written to
 `tests/fixtures/fuzz/` (named by target, content hash and suffix, then `.bin`), which `tests/test_fuzz.py` replays.
-Prints per target: cases, failures and the slowest input with its time; exits 1 on any failure.
+Prints per target: cases, failures and the slowest input with its time, then the peak resident memory of the
+whole run (every input in one process: a leak or a blow-up on one input shows there); exits 1 on any failure.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import argparse
 import hashlib
 import io
 import random
+import resource
 import sys
 import tempfile
 import time
@@ -510,6 +512,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         for path in tally.saved:
             print(f"  saved {path.relative_to(ROOT)}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak resident memory of the whole run: {peak:.0f} MiB")
     return 1 if failed else 0
 
 

@@ -8,6 +8,7 @@ import random
 import re
 import time
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -319,3 +320,57 @@ def test_fifo_given_directly_is_refused_without_blocking(tmp_path: Path) -> None
     with _within(2), pytest.raises(InputError, match="特殊文件") as caught:
         read_document(fifo)
     assert "管道.txt" in str(caught.value)
+
+
+# ---------------------------------------------------------------- PDFs that would take forever
+
+
+def _pdf_of_pages(pages: int) -> bytes:
+    """A valid PDF of `pages` empty pages, written by hand (one page object shared by the page tree)."""
+    kids = " ".join("3 0 R" for _ in range(pages))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+def test_pdf_of_thousands_of_pages_is_refused_before_any_is_laid_out(tmp_path: Path) -> None:
+    path = tmp_path / "五千页.pdf"
+    path.write_bytes(_pdf_of_pages(5000))
+    with _within(3), pytest.raises(InputError, match="5000 页.*PDF_MAX_PAGES") as caught:
+        read_document(path)
+    assert "五千页.pdf" in str(caught.value)
+
+
+def test_pdf_stream_that_inflates_to_gigabytes_is_refused_while_inflating(tmp_path: Path) -> None:
+    bomb = zlib.compress(b"\0" * 300_000_000, 9)  # 300 MB of zeros in about 300 KB
+    data = _pdf_of_pages(1).replace(
+        b"%%EOF",
+        b"4 0 obj\n<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(bomb)
+        + bomb
+        + b"\nendstream\nendobj\n%%EOF",
+    )
+    path = tmp_path / "炸弹.pdf"
+    path.write_bytes(data)
+    with _within(5), pytest.raises(InputError, match="压缩炸弹") as caught:
+        read_document(path)
+    assert "炸弹.pdf" in str(caught.value)
+
+
+def test_an_ordinary_pdf_passes_the_limits(tmp_path: Path) -> None:
+    from builders import consistent_figures, render
+
+    path = tmp_path / "报告.pdf"
+    path.write_bytes(render("gb2021-pdf", consistent_figures("gb2021", 1)))
+    assert read_document(path).tables

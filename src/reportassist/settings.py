@@ -39,12 +39,17 @@ class Settings(BaseSettings):
     archive_max_mb: float = Field(
         default=200.0,
         gt=0,
-        description="Largest total a .docx/.xlsx may declare it unpacks to, in MB; checked before decompressing.",
+        description="Largest total a .docx/.xlsx may declare it unpacks to, or a PDF's streams unpack to, in MB; checked before reading.",
     )
     archive_max_ratio: float = Field(
         default=100.0,
         gt=0,
         description="Largest compression ratio of one member (of 1 MB or more) of a .docx/.xlsx; a zip bomb's is far higher.",
+    )
+    pdf_max_pages: int = Field(
+        default=300,
+        gt=0,
+        description="Most pages of a PDF that is read; an annual report has a few dozen at most.",
     )
     max_line_chars: int = Field(
         default=100_000,

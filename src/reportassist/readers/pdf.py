@@ -7,12 +7,18 @@ is joined back exactly as for text converted from PDF by other tools. Lines set 
 body text, or in a bold face the body does not use, are passed to it as Markdown headings.
 
 A PDF without any characters is a scan; OCR is out of scope, so the user is told what to do.
+
+Before pdfplumber sees a file, what it would cost is bounded: the page count (`pdf_max_pages`; a report
+has a few dozen pages at most) and what its compressed streams unpack to together (`archive_max_mb`;
+no ratio limit, since a blank page's image inflates a thousandfold quite honestly), so that a crafted
+file of thousands of pages or one stream that inflates to gigabytes is refused in milliseconds.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +26,7 @@ from typing import Any
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfminer.pdftypes import resolve1
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
@@ -27,6 +34,7 @@ from reportassist.errors import InputError
 from reportassist.readers.base import Block, Document, Table
 from reportassist.readers.text import blocks_from_text
 from reportassist.readers.whitespace import tidy_text
+from reportassist.settings import get_settings
 
 __all__ = ["PdfReader"]
 
@@ -78,6 +86,7 @@ class PdfReader:
         return data[:1024].lstrip(_BOMS_AND_SPACE).startswith(b"%PDF")
 
     def read(self, path: Path, data: bytes) -> Document:
+        _check_streams(data, path)
         raw_pages = _extract(path, data)
         if not raw_pages:
             raise InputError("PDF 中没有任何页面（文件可能已损坏）。", path=path)
@@ -95,7 +104,10 @@ def _extract(path: Path, data: bytes) -> list[_RawPage]:
     # pdfplumber parses is the file's fault; our own processing of its results runs outside this guard.
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            _check_page_count(pdf, path)
             return [_raw_page(page) for page in pdf.pages]
+    except InputError:
+        raise
     except PdfminerException as exc:
         if isinstance(exc.args[0] if exc.args else None, PDFPasswordIncorrect):
             raise InputError("PDF 已加密，需要密码才能打开。请提供未加密的版本。", path=path) from exc
@@ -104,6 +116,43 @@ def _extract(path: Path, data: bytes) -> list[_RawPage]:
         raise InputError(
             f"无法读取 PDF 内容：{type(exc).__name__}: {exc}（文件可能已损坏）。", path=path
         ) from exc
+
+
+_STREAM = re.compile(rb"stream\r?\n")
+
+
+def _check_streams(data: bytes, path: Path) -> None:
+    """Unpack each Flate stream only as far as the limit allows; refuse the file when it is passed."""
+    settings = get_settings()
+    budget = int(settings.archive_max_mb * 1_000_000)
+    for match in _STREAM.finditer(data):
+        end = data.find(b"endstream", match.end())
+        raw = data[match.end() : end if end >= 0 else len(data)]
+        inflater = zlib.decompressobj()
+        try:
+            size = len(inflater.decompress(raw, budget + 1))
+        except zlib.error:
+            continue  # not Flate, or damaged: pdfminer says so in its own words
+        if size > budget or inflater.unconsumed_tail:
+            raise InputError(
+                f"PDF 中的数据流解压后超过 {settings.archive_max_mb:g} MB，可能是恶意构造的文件（“压缩炸弹”），未读取"
+                "（上限可用环境变量 REPORTASSIST_ARCHIVE_MAX_MB 调整）。",
+                path=path,
+            )
+        budget -= size
+
+
+def _check_page_count(pdf: pdfplumber.PDF, path: Path) -> None:
+    """Count the pages from the document's page tree, before any page is laid out."""
+    limit = get_settings().pdf_max_pages
+    pages = resolve1(pdf.doc.catalog.get("Pages"))
+    count = resolve1(pages.get("Count")) if isinstance(pages, dict) else None
+    if isinstance(count, int) and count > limit:
+        raise InputError(
+            f"PDF 共 {count} 页，超过上限 {limit} 页；年度报告远没有这么长，未读取"
+            "（上限可用环境变量 REPORTASSIST_PDF_MAX_PAGES 调整）。",
+            path=path,
+        )
 
 
 def _raw_page(page: Page) -> _RawPage:
