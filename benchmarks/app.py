@@ -1,8 +1,8 @@
-"""The web app under use, on loopback: page load, a chat turn, a .docx upload, and ten sessions at once.
+"""The web app under use by one person, on loopback: page load, a chat turn, a .docx upload.
 
 Run from the checkout:
 
-    .venv/bin/python benchmarks/app.py [--sessions 10] [--rounds 10]
+    .venv/bin/python benchmarks/app.py [--rounds 10]
 
 `reportassist serve` is started in its own process on a fresh store (default settings, so the corpus uses the
 default embeddings). Measured:
@@ -12,9 +12,9 @@ default embeddings). Measured:
 - a chat turn without a language model through the app: `gradio_client` calls /chat (the turn, saving the
   workspace) and, in the browser, the time from pressing Enter to the reply being shown with the page updated;
 - upload + parse of a .docx (the sample 2024 report exported to Word, a different one each time):
-  /upload_reports (reading, validating, adding to the corpus); the first upload also opens the corpus store;
-- `--sessions` clients at once, each running the whole flow (upload, figures, draft, a chat change, export
-  .docx): errors, p50 and p95 of each call, and the server's resident memory (peak) before and after.
+  /upload_reports (reading, validating, adding to the corpus); the first upload also opens the corpus store.
+
+Many sessions at once: benchmarks/app_load.py.
 """
 
 from __future__ import annotations
@@ -26,9 +26,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,24 +42,25 @@ def _port() -> int:
         return int(s.getsockname()[1])
 
 
-def _start(store: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start(store: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
+    """`reportassist serve` on a free port with its own store, without a language model, `env` added."""
     import httpx
 
     port = _port()
-    env = {**os.environ, "REPORTASSIST_LLM_URL": ""}
     command = [sys.executable, "-m", "reportassist", "serve", "--port", str(port), "--store", str(store)]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    environment = {**os.environ, "REPORTASSIST_LLM_URL": "", **(env or {})}
+    process = subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/"
     for _ in range(300):
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
+            if httpx.get(url, timeout=2).status_code in (200, 401):
                 return process, url
         except httpx.HTTPError:
             time.sleep(0.3)
     raise RuntimeError("the app did not start")
 
 
-def _memory_mb(pid: int) -> tuple[float, float]:
+def memory_mb(pid: int) -> tuple[float, float]:
     """Resident memory now and at its peak, in MB."""
     fields = dict(
         line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
@@ -69,10 +68,16 @@ def _memory_mb(pid: int) -> tuple[float, float]:
     return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
 
 
-def _ms(times: list[float]) -> str:
+def percentiles_ms(times: list[float]) -> tuple[float, float]:
+    """p50 and p95 (nearest rank) of `times` in seconds, in milliseconds."""
     ordered = sorted(times)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    return f"p50 {statistics.median(ordered) * 1000:7.0f}　p95 {p95 * 1000:7.0f}"
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def _ms(times: list[float]) -> str:
+    p50, p95 = percentiles_ms(times)
+    return f"p50 {p50:7.0f}　p95 {p95:7.0f}"
 
 
 def _docx_reports(folder: Path, count: int) -> list[Path]:
@@ -87,27 +92,6 @@ def _docx_reports(folder: Path, count: int) -> list[Path]:
         variant.sections[-1].text += f"\n本报告第 {number + 1} 份测试副本。"
         paths.append(export(variant, folder / f"示例报告{number + 1}.docx"))
     return paths
-
-
-def _flow(url: str, timings: dict[str, list[float]], errors: list[str], value: int) -> None:
-    from gradio_client import Client, handle_file
-
-    figures = (SAMPLE / "figures-2025.yaml").read_text(encoding="utf-8")
-    calls = (
-        ("/upload_reports", ([handle_file(SAMPLE / "2024.md")],)),
-        ("/set_figures", (figures, None)),
-        ("/make_draft", (None,)),
-        ("/chat", (f"行政处罚的处理决定改为{value}件",)),
-        ("/export", ("docx",)),
-    )
-    try:
-        client = Client(url, verbose=False)
-        for name, args in calls:
-            started = time.perf_counter()
-            client.predict(*args, api_name=name)
-            timings[name].append(time.perf_counter() - started)
-    except Exception as exc:  # noqa: BLE001 - counted and shown
-        errors.append(f"{type(exc).__name__}: {exc}")
 
 
 def _browser(url: str, rounds: int) -> None:
@@ -156,15 +140,14 @@ def _browser(url: str, rounds: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=10)
     args = parser.parse_args(argv)
     from gradio_client import Client, handle_file
 
     with tempfile.TemporaryDirectory(prefix="reportassist-bench-") as folder:
-        process, url = _start(Path(folder) / "store")
+        process, url = start(Path(folder) / "store")
         try:
-            now, peak = _memory_mb(process.pid)
+            now, peak = memory_mb(process.pid)
             print(f"启动后服务进程内存（MB，当前 / 峰值）：{now:.0f} / {peak:.0f}")
             client = Client(url, verbose=False)
             docx = _docx_reports(Path(folder), args.rounds + 1)
@@ -190,26 +173,9 @@ def main(argv: list[str] | None = None) -> int:
                 turns.append(time.perf_counter() - started)
             print(f"通过 API 一次对话修改（/chat，不用模型），毫秒：{_ms(turns)}")
 
-            timings: dict[str, list[float]] = defaultdict(list)
-            errors: list[str] = []
-            threads = [
-                threading.Thread(target=_flow, args=(url, timings, errors, 30 + n))
-                for n in range(args.sessions)
-            ]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            elapsed = time.perf_counter() - started
-            print(f"{args.sessions} 个会话同时走完全流程：用时 {elapsed:.1f} 秒，错误 {len(errors)} 个")
-            for message in errors[:5]:
-                print(f"  {message}")
-            for name, times in timings.items():
-                print(f"  {name:16} {_ms(times)}（毫秒，{len(times)} 次）")
-            now, peak = _memory_mb(process.pid)
+            now, peak = memory_mb(process.pid)
             print(f"服务进程内存（MB，当前 / 峰值）：{now:.0f} / {peak:.0f}")
-            return 1 if errors else 0
+            return 0
         finally:
             process.send_signal(signal.SIGINT)
             process.wait(timeout=30)

@@ -271,11 +271,11 @@ def test_the_base_is_the_latest_report_of_the_first_agency_before_the_year(servi
 def test_figures_pasted_and_in_a_file_are_read_together(services: Services, tmp_path: Path) -> None:
     workspace = _workspace(services)
     csv = SAMPLE / "figures-2025.yaml"
-    summary = set_figures(workspace, "本年新收政府信息公开申请数量自然人20件", (csv, csv.name))
+    summary = set_figures(services, workspace, "本年新收政府信息公开申请数量自然人20件", (csv, csv.name))
     assert "figures-2025.yaml、粘贴的文字" in summary
     assert "读取到" in summary
     with pytest.raises(InputError, match="没有收到本年数据"):
-        set_figures(workspace, "  ", None)
+        set_figures(services, workspace, "  ", None)
     assert workspace.figures.file_name == "figures-2025.yaml"  # the failed attempt changed nothing
 
 

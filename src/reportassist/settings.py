@@ -104,6 +104,19 @@ class Settings(BaseSettings):
         default=None,
         description="Users of the web app, USER:PASSWORD, several separated by commas; None: no login page.",
     )
+    upload_max_mb: float = Field(
+        default=50.0,
+        gt=0,
+        description="Total size of the files one draft of the web app may be given (reports and a figures file), "
+        "in MB; an upload past it is refused and nothing of it kept.",
+    )
+    temp_seconds: int = Field(
+        default=86_400,
+        ge=1,
+        description="Seconds the web app keeps its temporary files (uploads as received, files offered for "
+        "download); older ones are removed, checked every 1/24 of it (at least every second), and all when "
+        "the app stops.",
+    )
 
 
 @lru_cache(maxsize=1)

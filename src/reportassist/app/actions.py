@@ -10,6 +10,7 @@ only when an operation succeeds, leaves everything as it was.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import tempfile
 from collections.abc import Callable
@@ -92,6 +93,9 @@ def upload_reports(services: Services, workspace: Workspace, files: list[Upload]
     per file: agency, year, format and findings, or why it could not be used."""
     if not files:
         raise InputError("没有收到文件：请选择要上传的往年报告。")
+    given = {digest(path.read_bytes()): path.stat().st_size for path, _ in files}
+    replaced = sum(p.size for p in workspace.priors if p.digest in given)
+    _check_room(services.settings, workspace.uploaded_bytes() - replaced, sum(given.values()))
     lines: list[str] = []
     read: list[tuple[Upload, PriorReport]] = []
     for number, (path, name) in enumerate(files, start=1):
@@ -147,9 +151,25 @@ def _read_prior(path: Path, name: str) -> PriorReport:
     if report.meta.year is None and report.meta.format is None:
         raise InputError("不像政府信息公开工作年度报告：没有找到报告年度，也没有年度报告格式的表格或章节。")
     report.meta.source = name
+    data = path.read_bytes()
     return PriorReport(
-        name=name, digest=digest(path.read_bytes()), report=report, findings=validate(report).findings
+        name=name, digest=digest(data), size=len(data), report=report, findings=validate(report).findings
     )
+
+
+def _check_room(settings: Settings, kept: int, adding: int) -> None:
+    """Refuse files that would take what a workspace was given past `upload_max_mb`, before any is kept."""
+    if kept + adding <= settings.upload_max_mb * 1024 * 1024:
+        return
+    raise InputError(
+        f"每份草稿上传的文件合计不能超过 {settings.upload_max_mb:g} MB：这份草稿已有 {_size(kept)}，"
+        f"这次的文件共 {_size(adding)}。这次的文件一个也没有保存；请只上传需要的文件，或新建一份草稿。"
+    )
+
+
+def _size(size: int) -> str:
+    """A size as staff read it: KB below a megabyte, MB with one decimal above."""
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def _add_prior(workspace: Workspace, prior: PriorReport) -> None:
@@ -171,12 +191,14 @@ def _prior_line(prior: PriorReport) -> str:
 # ---------------------------------------------------------------------- this year's figures
 
 
-def set_figures(workspace: Workspace, text: str, upload: Upload | None) -> str:
+def set_figures(services: Services, workspace: Workspace, text: str, upload: Upload | None) -> str:
     """This year's figures, pasted and/or as a file: what was understood, what could not be placed."""
     given = FiguresGiven(text=text or "")
     if upload is not None:
         path, name = upload
         given.file_name, given.file_data = Path(name).name, path.read_bytes()
+        kept = workspace.uploaded_bytes() - len(workspace.figures.file_data or b"")
+        _check_room(services.settings, kept, len(given.file_data))
     if not given.text.strip() and given.file_data is None:
         raise InputError("没有收到本年数据：请在框中粘贴，或上传 YAML、CSV、Excel（.xlsx）文件。")
     understood = read_given(given, workspace.target_year())
@@ -349,7 +371,9 @@ def export_draft(services: Services, workspace: Workspace, kind: str) -> Path:
     ).hexdigest()[:16]
     folder = services.exports / workspace.id / content
     target = folder / f"{_file_name(draft)}.{kind}"
-    if not target.exists():
+    try:
+        os.utime(target)  # offered again: kept as long as a new file (`temp_seconds`)
+    except FileNotFoundError:  # not made yet, or removed as too old
         folder.mkdir(parents=True, exist_ok=True)
         export(draft, target, services.settings.docx_template)
     return target

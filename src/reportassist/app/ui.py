@@ -13,14 +13,18 @@ chained after each of them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import os
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+import anyio
 import gradio as gr
 from starlette.middleware import Middleware
 
@@ -46,6 +50,7 @@ from reportassist.app.views import (
 from reportassist.app.workspace import ID_PATTERN, Workspace
 from reportassist.errors import InputError
 from reportassist.exporters import to_markdown
+from reportassist.settings import Settings
 from reportassist.validation import Finding, validate
 
 __all__ = ["Server", "build", "launch"]
@@ -182,7 +187,7 @@ class _Page:
         upload = (Path(file), Path(file).name) if file else None
         try:
             with self.workspace(draft_id, request) as workspace:
-                return actions.set_figures(workspace, text, upload), workspace.id
+                return actions.set_figures(self.services, workspace, text, upload), workspace.id
         except InputError as exc:
             return f"本年数据未能读取：{markdown_text(actions.staff_message(exc))}", draft_id
 
@@ -418,8 +423,10 @@ def build(services: Services) -> gr.Blocks:
     page = _Page(services)
     configured = services.model is not None
     private: dict[str, Any] = {"api_visibility": "private"}
-    # Gradio keeps uploads and downloads in its cache: those older than a day are removed every hour.
-    with gr.Blocks(title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=(3600, 86400)) as demo:
+    # Gradio keeps uploads and downloads in its cache, removed as `temp_seconds` says (and all on stopping).
+    with gr.Blocks(
+        title=TITLE, analytics_enabled=False, fill_width=True, delete_cache=_temp_schedule(services.settings)
+    ) as demo:
         draft_id = gr.State(None)
         remembered = gr.BrowserState({}, storage_key=STORAGE_KEY, secret=STORAGE_SECRET)
         gr.Markdown(
@@ -636,6 +643,48 @@ def build(services: Services) -> gr.Blocks:
     return demo
 
 
+def _temp_schedule(settings: Settings) -> tuple[int, int]:
+    """How often to look for temporary files, and how old (in seconds) the ones removed are."""
+    return max(1, settings.temp_seconds // 24), settings.temp_seconds
+
+
+def _removing_old_files(
+    services: Services, cache: Path
+) -> Callable[[Any], AbstractAsyncContextManager[None]]:
+    """The server's lifespan: the app's files for download, and the files Gradio leaves untracked in its
+    cache (an empty one per file a handler is given), removed on the schedule of Gradio's own."""
+    every, age = _temp_schedule(services.settings)
+
+    async def sweep() -> None:
+        while True:
+            await asyncio.sleep(every)
+            for folder in (services.exports, cache):
+                await anyio.to_thread.run_sync(_remove_old_files, folder, age)
+
+    @asynccontextmanager
+    async def lifespan(_: Any) -> AsyncIterator[None]:
+        task = asyncio.create_task(sweep())
+        try:
+            yield
+        finally:
+            task.cancel()
+
+    return lifespan
+
+
+def _remove_old_files(folder: Path, seconds: int) -> None:
+    """Remove the files under `folder` last changed over `seconds` ago, and the folders as long left empty (a
+    folder just made for a new file is never taken from under it)."""
+    oldest = time.time() - seconds
+    for parent, _, names in os.walk(folder, topdown=False):
+        for path in [*(Path(parent, name) for name in names), Path(parent)]:
+            try:
+                if path != folder and path.stat().st_mtime < oldest:
+                    (path.rmdir if path.is_dir() else path.unlink)()
+            except OSError:  # gone already, or a folder given a new file meanwhile
+                continue
+
+
 def launch(services: Services, host: str, port: int, users: list[tuple[str, str]]) -> Server:
     """Start the app in the background."""
     demo = build(services)
@@ -660,6 +709,12 @@ def launch(services: Services, host: str, port: int, users: list[tuple[str, str]
         max_file_size=f"{limit:g}mb",
         theme=theme,
         css=CSS,
-        app_kwargs={"middleware": [Middleware(SecurityHeaders)]},
+        # Each session Gradio keeps holds a copy of the page's configuration (about 120 KB), open or not:
+        # beyond this many, the least recently used are forgotten (a page opened again finds its draft).
+        state_session_capacity=1000,
+        app_kwargs={
+            "middleware": [Middleware(SecurityHeaders)],
+            "lifespan": _removing_old_files(services, Path(demo.GRADIO_CACHE)),
+        },
     )
     return Server(url=demo.local_url or f"http://{host}:{port}/", stop=demo.close, wait=demo.block_thread)

@@ -32,6 +32,7 @@ class PriorReport(_Model):
 
     name: str = Field(description="The file's name as uploaded, or where in the corpus it came from.")
     digest: str = Field(description="Hash of the file's content: the same file given twice is one report.")
+    size: int = Field(default=0, description="Bytes of the file as uploaded; 0 for a report of the corpus.")
     report: Report
     findings: list[Finding] = Field(default_factory=list)
 
@@ -82,6 +83,10 @@ class Workspace(_Model):
         """Nothing given, drafted or said yet."""
         given = self.figures.text.strip() or self.figures.file_data is not None
         return not (self.priors or given or self.draft is not None or self.chat)
+
+    def uploaded_bytes(self) -> int:
+        """The size of the files staff gave this workspace: its uploaded reports and its figures file."""
+        return sum(p.size for p in self.priors) + len(self.figures.file_data or b"")
 
     def title(self) -> str:
         """How the workspace is named in the list of saved drafts."""
