@@ -374,3 +374,37 @@ def test_an_ordinary_pdf_passes_the_limits(tmp_path: Path) -> None:
     path = tmp_path / "报告.pdf"
     path.write_bytes(render("gb2021-pdf", consistent_figures("gb2021", 1)))
     assert read_document(path).tables
+
+
+# ---------------------------------------------------------------- file names in an upload
+
+
+HOSTILE_NAMES = [
+    "../../etc/passwd.md",
+    "..",
+    "a\x07b\x1b[31m.md",
+    "长" * 300 + ".md",
+    "\u202etxt.md",
+    "C:\\x\\y.md",
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_upload_name_is_kept_inside_the_store_under_a_safe_name(name: str, tmp_path: Path) -> None:
+    """The name an upload says it has ("../../etc/passwd", control characters, 300 characters) is only a
+    label: the file is kept in the store's uploads folder under a short name with no folder part."""
+    from reportassist.app.library import Library
+    from reportassist.settings import Settings
+
+    upload = tmp_path / "upload.bin"
+    upload.write_bytes((SEEDS / "quanzhou-kjj-2018.txt").read_bytes())
+    store = tmp_path / "store"
+    library = Library(Settings(store=store, embedding="hashing"))
+
+    result = library.ingest([(upload, name)])
+
+    assert not result.failed
+    (kept,) = [p for p in (store / "uploads").rglob("*") if p.is_file()]
+    assert kept.parent.parent == store / "uploads"
+    assert len(kept.name.encode()) <= 255 and kept.name.isprintable() and not kept.name.startswith(".")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store", "upload.bin"]

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from reportassist.errors import InputError
 
-__all__ = ["locked", "save_file", "write_atomic"]
+__all__ = ["locked", "safe_name", "save_file", "write_atomic"]
+
+# Longest file name kept, in characters (a file system allows 255 bytes: 85 Chinese characters in UTF-8).
+_NAME_CHARS = 80
 
 
 def save_file(path: Path, data: bytes) -> None:
@@ -23,6 +27,19 @@ def save_file(path: Path, data: bytes) -> None:
         write_atomic(path, data)
     except OSError as exc:
         raise InputError(f"无法保存：{exc.strerror or exc}。", path=path) from exc
+
+
+def safe_name(name: str, fallback: str) -> str:
+    """A name given from outside (an upload's) made fit to be one file's name in one folder: no folder
+    part ("../../etc/passwd"), no control or format characters, no leading dot, not too long (its
+    suffix kept); `fallback` (with the suffix) when nothing is left."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip().lstrip(".")
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or len(suffix) > 10:
+        stem, suffix = base, ""
+    stem = stem[: _NAME_CHARS - len(suffix) - 1].strip() or fallback
+    return f"{stem}.{suffix}" if suffix else stem
 
 
 def write_atomic(path: Path, data: bytes) -> None:

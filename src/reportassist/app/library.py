@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reportassist.fileio import write_atomic
+from reportassist.fileio import safe_name, write_atomic
 from reportassist.model import Report
 from reportassist.settings import Settings
 
@@ -159,6 +159,6 @@ class Library:
         if existing is not None:
             return existing
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / (Path(name).name or "报告")
+        target = folder / safe_name(name, "报告")
         write_atomic(target, data)
         return target
