@@ -14,7 +14,9 @@ __all__ = ["ABSENT", "is_value_text"]
 
 # Cells that say "nothing here": a blank, a slash, a dash, 不适用…
 ABSENT = frozenset({"/", "／", "—", "——", "－", "-", "–", "不适用", "无", "", "\\", "×"})
-_VALUE_TEXT = re.compile(r"^\s*(?:(?:[+\-−]?\d+(?:\.\d+)?|[/／\\×]|—+|－|–|-|不适用|零|无)\s*)*$")
+# Atomic groups and possessive quantifiers: a run of digits is read one way only, so a long line of
+# digits that ends in a word fails at once instead of trying every way to cut the digits.
+_VALUE_TEXT = re.compile(r"^\s*+(?:(?>[+\-−]?\d++(?:\.\d++)?|[/／\\×]|—++|－|–|-|不适用|零|无)\s*+)*+$")
 
 
 def is_value_text(text: str) -> bool:
