@@ -78,15 +78,25 @@ MADE = (
 )
 
 
+# What the number guard lets by of the payloads (no address, path or markup): Markdown that would become a
+# link or template code.
+TRICKS = tuple(p for p in PAYLOADS if p.startswith(("[", "$", "{")))
+
+
 def _hostile_rewrite() -> str:
     """The sample draft's 五 with every payload after it, the reference on a line of its own."""
     return f"{_faithful_rewrite()}\n{HOSTILE}\n{REFERENCE}"
 
 
+def _tricky_rewrite() -> str:
+    """The sample draft's 五 with the payloads the guard lets by."""
+    return f"{_faithful_rewrite()}\n{' '.join(TRICKS)}\n{REFERENCE}"
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Path]]:
     store = tmp_path_factory.mktemp("safety-store")
-    model = RecordedModel(responses=[_hostile_rewrite()])
+    model = RecordedModel(responses=[_hostile_rewrite(), _tricky_rewrite()])
     settings = Settings(
         store=store, embedding="hashing", llm_url="http://127.0.0.1:9/v1", llm_model="测试用模型"
     )
@@ -178,19 +188,30 @@ def test_a_chat_message_shows_as_text(
 def test_model_output_shows_as_text(
     app: tuple[Server, Path], page: Watched, tmp_path: Path, loopback_only: list[object]
 ) -> None:
+    """A fake model (exact answers) turned by what it read: first markup and addresses, which the guard
+    refuses, quoting them as text; then Markdown tricks, shown as text in the proposal and in the draft."""
     browser = page[0]
     _upload(browser, SAMPLE / "2024.md")
     _no_rewrites_while_drafting(browser, app[1])
     _draft(browser)
-    _say(browser, "把第五部分写得简洁些", "回复“采纳”应用这条建议")
-
     chat = browser.locator("#ra-chat")
-    for payload in (*PAYLOADS, REFERENCE):
+
+    _say(browser, "把第五部分写得简洁些", "改写中出现了原文没有的网页代码")
+    for quoted in (
+        "<script>",
+        "<img src=x onerror=window.pwned='img';alert('img')>",
+        "http://evil.example/bare",
+    ):
+        expect(chat).to_contain_text(quoted)
+    _nothing_ran(page, loopback_only)
+
+    _say(browser, "再把第五部分写得简洁些", "回复“采纳”应用这条建议")
+    for payload in (*TRICKS, REFERENCE):
         expect(chat).to_contain_text(payload)
     chat.get_by_role("button", name="采纳").click()
     chat.get_by_text("已修改（第 2 版）").wait_for()
     draft = browser.locator("#ra-draft")
-    for payload in (*PAYLOADS, REFERENCE):
+    for payload in (*TRICKS, REFERENCE):
         expect(draft).to_contain_text(payload)
     _screenshot(browser, "page-safety.png", tmp_path)
     _nothing_ran(page, loopback_only)

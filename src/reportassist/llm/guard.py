@@ -376,14 +376,17 @@ _FOREIGN: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def _foreign_problems(rewrite: str, vouched: str) -> list[str]:
-    """Addresses, paths and markup of the rewrite that `vouched` (the source and the request) does not have."""
-    problems = [
-        f"改写中出现了原文没有的{name}“{m.group(0)}”；改写只改原文的文字，不能加入网址、文件路径或网页代码"
-        for name, pattern in _FOREIGN
-        for m in pattern.finditer(rewrite)
-        if m.group(0) not in vouched
-    ]
-    return list(dict.fromkeys(problems))
+    """Addresses, paths and markup of the rewrite that `vouched` (the source and the request) does not have:
+    a line for each kind."""
+    problems = []
+    for name, pattern in _FOREIGN:
+        found = dict.fromkeys(m.group(0) for m in pattern.finditer(rewrite) if m.group(0) not in vouched)
+        if found:
+            shown = "、".join(f"“{text}”" for text in found)
+            problems.append(
+                f"改写中出现了原文没有的{name}：{shown}；改写只改原文的文字，不能加入网址、文件路径或网页代码"
+            )
+    return problems
 
 
 def _titles(text: str) -> dict[str, str]:
