@@ -152,7 +152,9 @@ def store_problems(root: Path, server: ChromaServer | None = None) -> list[str]:
         problems += [f"stray file {name}" for name in stray]
     store_id = json.loads((root / "store.json").read_text(encoding="utf-8"))["id"]
     client = open_chroma(root, server)
-    indexed = set(client.get_collection(f"reportassist-{store_id}").get(include=[])["ids"])
+    # the store creates its collection when it first writes to it: a run killed before has none
+    collection = client.get_or_create_collection(f"reportassist-{store_id}", embedding_function=None)
+    indexed = set(collection.get(include=[])["ids"])
     if indexed - expected:
         problems.append(f"{len(indexed - expected)} passages in Chroma of no report in the manifest")
     if expected - indexed:

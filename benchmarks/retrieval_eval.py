@@ -144,12 +144,9 @@ def build_store(root: Path, embedding: str, files: list[Path], memo: bool = True
     """A store in `root` holding `files`, searched with `embedding` (query vectors memoised when `memo`)."""
     from reportassist.corpus import CorpusStore
     from reportassist.corpus.embeddings import get_embeddings
-    from reportassist.corpus.store import open_chroma
 
     embeddings = get_embeddings(embedding)
-    store = CorpusStore(
-        root, MemoEmbeddings(embeddings) if memo else embeddings, open_chroma(root, None), embedding
-    )
+    store = CorpusStore(root, MemoEmbeddings(embeddings) if memo else embeddings, None, embedding)
     result = store.ingest(files)
     if result.failed:
         raise SystemExit(f"ingest failed: {result.failed}")

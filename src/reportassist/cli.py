@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar, cast, get_args
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from reportassist.errors import InputError
 
@@ -162,6 +162,9 @@ def ingest(
     embedding: EmbeddingOpt = None,
 ) -> None:
     """把往年报告导入语料库；内容未变的文件跳过，内容有变的文件替换旧版本。"""
+    import time
+    from datetime import UTC, datetime
+
     from reportassist.corpus.store import expand_paths
     from reportassist.render import print_ingest
 
@@ -172,13 +175,28 @@ def ingest(
             TextColumn("[progress.description]{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("剩余"),
+            TimeRemainingColumn(),
             console=_err,
         ) as progress,
     ):
-        task = progress.add_task("导入报告", total=len(files))
-        result = corpus.ingest(
-            paths, progress=lambda path: progress.update(task, advance=1, description=path.name)
-        )
+        task = progress.add_task("导入报告", total=len(files), rate="")
+        began, since = time.monotonic(), datetime.now(UTC)
+        sections = 0
+
+        def advance(path: Path) -> None:
+            # files are settled a batch at a time: the rate counts the sections stored so far by this run
+            nonlocal sections
+            entry = corpus.entry(path)
+            if entry is not None and entry.ingested_at >= since:
+                sections += entry.chunks
+            rate = sections / max(time.monotonic() - began, 1e-9)
+            progress.update(
+                task, advance=1, description=path.name, rate=f"{sections} 个章节，{rate:.0f} 章节/秒"
+            )
+
+        result = corpus.ingest(paths, progress=advance)
     print_ingest(_out, result)
     raise typer.Exit(
         EXIT_INPUT if result.failed and not (result.added or result.replaced or result.unchanged) else EXIT_OK

@@ -9,7 +9,7 @@ from reportassist.corpus.chunks import Chunk, chunk_report
 from reportassist.corpus.embeddings import get_embeddings
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
-from reportassist.corpus.store import ChromaServer, CorpusStore, IngestResult, Mode, open_chroma
+from reportassist.corpus.store import ChromaServer, CorpusStore, IngestResult, Mode
 from reportassist.errors import InputError
 from reportassist.settings import Settings, get_settings
 
@@ -40,7 +40,7 @@ def open_store(
     root = (store or settings.store).expanduser()
     server = chroma or _server_from_url(settings.chroma_url)
     name = embedding or settings.embedding
-    return CorpusStore(root, get_embeddings(name), open_chroma(root, server), name)
+    return CorpusStore(root, get_embeddings(name), server, name)
 
 
 def _server_from_url(url: str | None) -> ChromaServer | None:

