@@ -494,12 +494,13 @@ class CorpusStore:
         orphans = collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
         if orphans:
             collection.delete(ids=orphans)
-        for stale in (self.root / "reports").glob("*.json"):
-            if stale.stem not in known:
-                stale.unlink()
-        for stale in (self.root / "sources").iterdir():
-            if stale.stem not in known:
-                stale.unlink()
+        # A file of no report, and the temporary file of a write the kill cut short (".<name>.<random>.tmp").
+        for folder in (self.root / "reports", self.root / "sources"):
+            for stale in folder.iterdir():
+                if stale.name.startswith(".") or stale.stem not in known:
+                    stale.unlink()
+        for stale in self.root.glob(".*.tmp"):
+            stale.unlink()
         (self.root / "pending").unlink(missing_ok=True)
 
     # ------------------------------------------------------------------ the index
