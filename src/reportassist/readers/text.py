@@ -143,7 +143,9 @@ def _drop_running_headers(lines: list[str]) -> list[str]:
     seen_title = False
     for line in lines:
         stripped = line.strip()
-        if stripped and (stripped == title and seen_title or stripped in repeated and stripped != title):
+        if stripped and (
+            stripped == title and seen_title and len(title) >= 6 or stripped in repeated and stripped != title
+        ):
             continue
         seen_title = seen_title or stripped == title
         out.append(line)
