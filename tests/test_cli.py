@@ -133,14 +133,14 @@ def test_report_without_tables_says_what_is_missing(tmp_path: Path) -> None:
 _DEFECT = """
 import sys
 import reportassist.cli as cli
-import reportassist.corpus.store as store
+import reportassist.corpus.paths as paths
 import reportassist.parsing as parsing
 
 def defect(*args, **kwargs):
     raise RuntimeError("a defect of ours")
 
 parsing.read_report = defect  # inside a command's own guard
-store.expand_paths = defect  # outside any: the guard around every command takes it
+paths.expand_paths = defect  # outside any: the guard around every command takes it
 sys.argv = ["reportassist", *sys.argv[1:]]
 cli.main()
 """

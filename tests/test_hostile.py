@@ -19,7 +19,7 @@ import pytest
 from conftest import SEEDS
 
 from reportassist.corpus import open_store
-from reportassist.corpus.store import expand_paths
+from reportassist.corpus.paths import expand_paths
 from reportassist.errors import InputError
 from reportassist.given_figures import load_figures
 from reportassist.parsing import parse_document

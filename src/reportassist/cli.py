@@ -165,7 +165,7 @@ def ingest(
     import time
     from datetime import UTC, datetime
 
-    from reportassist.corpus.store import expand_paths
+    from reportassist.corpus.paths import expand_paths
     from reportassist.render import print_ingest
 
     files = expand_paths(paths)

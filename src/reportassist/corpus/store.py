@@ -35,7 +35,6 @@ import hashlib
 import json
 import os
 import shutil
-import stat
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -54,6 +53,7 @@ from pydantic import BaseModel
 from reportassist.corpus.chunks import Chunk, chunk_report, passages
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.index import IndexRow, SearchIndex, digest, passage_hash, write_index
+from reportassist.corpus.paths import expand_paths
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
 from reportassist.corpus.tokenize import words
 from reportassist.errors import InputError
@@ -63,11 +63,11 @@ from reportassist.model import Report
 if TYPE_CHECKING:
     import chromadb
 
-__all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "expand_paths", "open_chroma"]
+__all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "open_chroma"]
 
 # How reports are read: part of a report's id, so that a report stored by an older reader is read again by
 # `ingest` (a change of the reader that changes what a report holds changes this).
-_READING = b"reading 2: tables cut from the sections' prose\n"
+_READING = b"reading 3: tables that lost their grid, headings, agencies and prose as reports are found\n"
 # The store's layout (`store.json`): 1 had no index and no `pending` marker.
 STORE_VERSION = 2
 # Passages written per batch: one embedding call and one Chroma upsert (Chroma takes at most ~5,400).
@@ -654,49 +654,3 @@ def _identity(root: Path, embedding: str) -> _Identity:
             f"请改用“{identity.embedding}”，或另选一个语料库文件夹重新导入。"
         )
     return identity
-
-
-def expand_paths(paths: Iterable[Path], skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
-    """Files as given, and under folders every file a reader reads by its suffix (README files left out).
-
-    Inside a folder, symbolic links (to files or folders, inside or outside it, or in a loop) and special
-    files (pipes, devices, sockets) are never followed or opened: a link may lead out of the folder the
-    user chose, a pipe would block the read. Those with a report's suffix, and every link to a folder,
-    are noted in `skipped` with the reason. A path given directly is taken as given.
-    """
-    from reportassist.readers import readable_suffixes
-
-    suffixes = readable_suffixes() - {""}
-    files: list[Path] = []
-    for path in paths:
-        if not path.is_dir():
-            files.append(path)
-            continue
-        found: list[Path] = []
-        for folder, dirs, names in os.walk(path, followlinks=False):
-            here = Path(folder)
-            for name in dirs:
-                if (here / name).is_symlink():
-                    _note(skipped, here / name, "这是指向文件夹的链接（快捷方式），未进入。")
-            for name in names:
-                candidate = here / name
-                if (
-                    candidate.suffix.lower() not in suffixes
-                    or name.startswith(".")
-                    or name.lower() in ("readme.md", "readme.txt")
-                ):
-                    continue
-                mode = candidate.lstat().st_mode
-                if stat.S_ISLNK(mode):
-                    _note(skipped, candidate, "这是链接（快捷方式），未读取；请直接给出它指向的文件。")
-                elif not stat.S_ISREG(mode):
-                    _note(skipped, candidate, "这不是普通文件（可能是管道、设备等特殊文件），未读取。")
-                else:
-                    found.append(candidate)
-        files.extend(sorted(found))
-    return files
-
-
-def _note(skipped: list[tuple[Path, str]] | None, path: Path, reason: str) -> None:
-    if skipped is not None:
-        skipped.append((path, f"文件 {path}：{reason}"))
