@@ -12,16 +12,19 @@ from rich.tree import Tree
 
 from reportassist.model import Report, Section
 from reportassist.schema import FORMAT_NAMES, SECTIONS, T3_2021, name_of, tables_for
-from reportassist.validation import ValidationResult
-from reportassist.validation.context import fmt_value
 
-if TYPE_CHECKING:  # the corpus pulls in Chroma and LangChain: not for `parse` and `validate`
+if (
+    TYPE_CHECKING
+):  # the corpus pulls in Chroma and LangChain, the validator the readers: not for every command
     from reportassist.corpus import IngestResult, Scored
+    from reportassist.validation import ValidationResult
 
 __all__ = ["print_findings", "print_ingest", "print_report", "print_search"]
 
 
 def print_report(console: Console, report: Report) -> None:
+    from reportassist.validation.context import fmt_value
+
     meta = report.meta
     info = Table.grid(padding=(0, 2))
     info.add_column(style="bold cyan", no_wrap=True)
@@ -83,6 +86,8 @@ def _add_section(tree: Tree, section: Section) -> None:
 
 
 def _cell(report: Report, key: str) -> Text:
+    from reportassist.validation.context import fmt_value
+
     if key not in report.figures:
         return Text("—", style="dim")
     value = report.figures[key]

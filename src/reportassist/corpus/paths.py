@@ -7,8 +7,6 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from reportassist.readers import readable_suffixes
-
 __all__ = ["expand_paths"]
 
 
@@ -20,6 +18,8 @@ def expand_paths(paths: Iterable[Path], skipped: list[tuple[Path, str]] | None =
     user chose, a pipe would block the read. Those with a report's suffix, and every link to a folder,
     are noted in `skipped` with the reason. A path given directly is taken as given.
     """
+
+    from reportassist.readers import readable_suffixes  # the readers' libraries: only when a folder is walked
 
     suffixes = readable_suffixes() - {""}
     files: list[Path] = []
