@@ -357,6 +357,15 @@ def test_unchanged_passages_are_never_embedded_twice(tmp_path: Path) -> None:
     assert _indexed(root, None) == _passages_of(store)
 
 
+def _segments(root: Path) -> list[str]:
+    return json.loads((root / "index" / "current.json").read_text(encoding="utf-8"))["segments"]
+
+
+def _files(folder: Path) -> dict[str, tuple[int, int]]:
+    """Each file of a folder with its inode and modification time: what a rewrite would change."""
+    return {f.name: (f.stat().st_ino, f.stat().st_mtime_ns) for f in sorted(folder.iterdir())}
+
+
 def test_the_index_is_written_at_ingest_and_opened_at_search(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -367,15 +376,81 @@ def test_the_index_is_written_at_ingest_and_opened_at_search(
             mode: store.search("依申请公开办理情况", k=5, mode=mode)
             for mode in ("keyword", "dense", "hybrid")
         }
-    assert len(list((root / "index").iterdir())) == 1
+    assert sorted(f.name for f in (root / "index").iterdir()) == sorted(["current.json", *_segments(root)])
 
     def rebuilt(*args: object) -> None:
-        raise AssertionError("the index was built again")
+        raise AssertionError("a segment was written again")
 
-    monkeypatch.setattr("reportassist.corpus.store.write_index", rebuilt)
+    monkeypatch.setattr("reportassist.corpus.store.write_segment", rebuilt)
     with _store(root) as store:
         for mode, found in expected.items():
             assert store.search("依申请公开办理情况", k=5, mode=mode) == found  # type: ignore[arg-type]
+
+
+def test_an_ingest_adds_a_segment_and_searches_as_one_index(tmp_path: Path) -> None:
+    """Reports ingested in three runs: the earlier segments are not rewritten, and every search (BM25 with the
+    statistics of all segments) gives the same sections and scores as the reports ingested at once."""
+    together, apart = tmp_path / "together", tmp_path / "apart"
+    with _store(together) as store:
+        store.ingest(REPORTS)
+    with _store(apart) as store:
+        store.ingest(REPORTS[:2])
+        (first,) = _segments(apart)
+        before = _files(apart / "index" / first)
+        store.ingest(REPORTS[2:3])
+        store.ingest(REPORTS[3:])
+    segments = _segments(apart)
+    assert len(segments) == 3 and segments[0] == first
+    assert _files(apart / "index" / first) == before
+    queries = ["依申请公开办理情况", "政务新媒体", "行政复议", "信息处理费", "政策解读专家库"]
+    with _store(together) as one, _store(apart) as three:
+        for mode in ("keyword", "dense"):
+            for where in (ChunkFilter(), ChunkFilter(year_from=2020), ChunkFilter(agency="泉州市科技局")):
+                for query in queries:
+                    # every section found, with its score (rows are in another order: ties would cut k apart)
+                    a = {s.chunk.id: round(s.score, 6) for s in one.search(query, 500, where, mode)}  # type: ignore[arg-type]
+                    b = {s.chunk.id: round(s.score, 6) for s in three.search(query, 500, where, mode)}  # type: ignore[arg-type]
+                    assert a and a == b, (mode, where, query)
+
+
+def test_replacing_a_report_rewrites_only_its_segment(tmp_path: Path) -> None:
+    report = tmp_path / "示例.md"
+    report.write_text((FIXTURES / "gb2021-2023.md").read_text(encoding="utf-8"), encoding="utf-8")
+    root = tmp_path / "store"
+    with _store(root) as store:
+        store.ingest(REPORTS[:2])
+        store.ingest([report])
+        untouched, edited = _segments(root)
+        before = _files(root / "index" / untouched)
+        report.write_text(
+            report.read_text(encoding="utf-8").replace("政策解读", "示例解读"), encoding="utf-8"
+        )
+        assert store.ingest([report]).replaced == [report]
+        assert (
+            store.search("示例解读", k=1, mode="keyword")[0].chunk.report_id == store.entry(report).report_id
+        )
+    assert _segments(root)[0] == untouched and edited not in _segments(root)
+    assert _files(root / "index" / untouched) == before
+    assert not (root / "index" / edited).exists()
+
+
+def test_small_segments_are_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Segments of one size class are merged (two at a time here, ten in use), and merged again as they
+    grow: the fixtures give 7, 7, 15 and 11 sections."""
+    monkeypatch.setattr("reportassist.corpus.index.MERGE_FACTOR", 2)
+    root = tmp_path / "store"
+    with _store(root) as store:
+        store.ingest(REPORTS[2:3])
+        assert len(_segments(root)) == 1
+        store.ingest(REPORTS[3:4])  # 7 and 7 rows: one class, merged into 14
+        assert len(_segments(root)) == 1
+        store.ingest(REPORTS[0:1])  # 14 and 15: merged into 29
+        assert len(_segments(root)) == 1
+        store.ingest(REPORTS[1:2])  # 29 and 11: two classes
+        assert len(_segments(root)) == 2
+        assert sorted(f.name for f in (root / "index").iterdir()) == sorted(["current.json", *_segments(root)])
+        found = {s.chunk.report_id for s in store.search("政府信息公开", k=50, mode="keyword")}
+        assert found == {e.report_id for e in store.entries}
 
 
 def test_a_version_1_store_is_upgraded_without_embedding_again(tmp_path: Path) -> None:
@@ -414,8 +489,9 @@ def test_filters_as_masks_agree_with_the_filter(tmp_path: Path) -> None:
         ChunkFilter(canonical="requests", format="legacy"),
     ]
     for where in filters:
-        mask = index.mask(where)
-        admitted = [c.id for c, ok in zip(chunks, mask if mask is not None else [True] * len(chunks)) if ok]
+        masks = [segment.mask(where) for segment in index.segments]
+        mask = [ok for m, s in zip(masks, index.segments) for ok in (m if m is not None else [True] * len(s))]
+        admitted = [c.id for c, ok in zip(chunks, mask, strict=True) if ok]
         assert admitted == [c.id for c in chunks if where.accepts(c)], where
 
 

@@ -1,243 +1,149 @@
-"""The store's search index: everything a query needs, written once per ingest and memory-mapped at open.
+"""The store's search index: segments of chunks, searched together as one list of rows.
 
-One folder per state of the store (`index/<digest>`, the digest naming the set of reports it holds), with
-one row per chunk, in the order of the reports' ids:
+An ingest writes one new segment (`segment.py`) for the reports it added, and rewrites only the segments that
+held a report it replaced; it never rewrites the whole index. Segments of one size class (within a factor
+of ten) are merged ten at a time, up to `SEGMENT_ROWS` rows, as Lucene merges its segments, so that a store
+grown by thousands of small ingests keeps a few dozen segments at most, and each row is rewritten about once
+per size class. `current.json` names the segments that make up the index, and is replaced atomically once
+they are all written:
 
-    chunks.jsonl, chunk_offsets.npy   the chunks, one JSON line each, and where each line starts
-    words.jsonl                       each chunk's search words (to carry the row into the next index)
-    columns.npz                       per chunk: year, codes of agency / format / canonical section, and
-                                      where its passages start; filters are numpy masks over these
-    names.json                        the names behind the codes, and the reports with their first rows
-    vectors.npy                       the unit vector of every distinct passage (by content)
-    passage_hash.npy, passage_vector.npy   every passage's content hash and vector (passages grouped by chunk)
-    bm25/                             the BM25 index over the words (bm25s, loaded memory-mapped)
+    index/current.json     {"segments": [<name>, ...]}
+    index/<name>/          a segment, named by the digest of its reports
 
-Dense search is exact: the query's cosine with every distinct passage (one matrix-vector product over the
-memory-mapped vectors, on one BLAS thread: two were six times slower on the shared 2-core machine), a chunk
-scoring as its best passage. Chroma keeps the vectors durably (and shared, as a server); its own filtered
-queries took 60–130 ms at 80,000 passages.
+Rows are numbered across the segments in the order of `current.json`. A query's filter is applied to each
+segment's columns first, and a segment with no admitted row is not searched at all. BM25 is scored with the
+statistics of all segments (`keywords.py`), so a row scores the same whichever segment holds it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import mmap
-import os
-import shutil
-import tempfile
-import uuid
-from collections.abc import Iterable, Iterator
+import math
+from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import bm25s
 import numpy as np
 from numpy.typing import NDArray
 
 from reportassist.corpus.chunks import Chunk
 from reportassist.corpus.filters import ChunkFilter
+from reportassist.corpus.keywords import bm25_scores
+from reportassist.corpus.segment import Segment
+from reportassist.fileio import write_atomic
 
-__all__ = ["IndexRow", "SearchIndex", "digest", "passage_hash", "write_index"]
+__all__ = ["SEGMENT_ROWS", "SearchIndex", "merges", "read_current", "write_current"]
 
-# Part of every index's digest: an index written in another layout is never read, but built again.
-_LAYOUT = b"index layout 1\n"
-_CODED = ("agency", "format", "canonical")
-
-
-def digest(report_ids: Iterable[str]) -> str:
-    """The name of the index holding exactly these reports."""
-    h = hashlib.sha256(_LAYOUT)
-    for report_id in sorted(set(report_ids)):
-        h.update(report_id.encode("ascii") + b"\n")
-    return h.hexdigest()[:20]
+# A merge never makes a segment larger than this (rows): a merge rewrites its rows, and a larger segment
+# would be rewritten, whole, by the replacement of any one of its reports.
+SEGMENT_ROWS = 200_000
+MERGE_FACTOR = 10
 
 
-def passage_hash(text: str) -> int:
-    """A passage's content hash: the key under which its vector is reused instead of embedded again."""
-    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+def read_current(folder: Path) -> list[str] | None:
+    """The segments of the index in `folder`, or None when it has none (new, or of an older layout)."""
+    try:
+        return [
+            str(name)
+            for name in json.loads((folder / "current.json").read_text(encoding="utf-8"))["segments"]
+        ]
+    except FileNotFoundError:
+        return None
 
 
-@dataclass
-class IndexRow:
-    """One chunk going into an index: its words, its passages' hashes and their unit vectors."""
+def write_current(folder: Path, names: list[str]) -> None:
+    write_atomic(folder / "current.json", json.dumps({"segments": names}).encode("utf-8"))
 
-    chunk: Chunk
-    words: list[str]
-    hashes: list[int]
-    vectors: NDArray[np.float32]  # (passages, dims)
+
+def merges(sizes: list[int]) -> list[list[int]]:
+    """Which segments (by position in `sizes`, their rows) to merge: ten of one size class (sizes within
+    a factor of ten of each other, by their logarithm in base ten), the smallest first, as long as the merged
+    segment stays within `SEGMENT_ROWS`."""
+    classes: dict[int, list[int]] = {}
+    for position, rows in enumerate(sizes):
+        classes.setdefault(int(math.log(max(rows, 1), MERGE_FACTOR)), []).append(position)
+    groups = []
+    for members in classes.values():
+        members.sort(key=lambda position: sizes[position])
+        for start in range(0, len(members) - MERGE_FACTOR + 1, MERGE_FACTOR):
+            group = members[start : start + MERGE_FACTOR]
+            if sum(sizes[position] for position in group) <= SEGMENT_ROWS:
+                groups.append(group)
+    return groups
 
 
 class SearchIndex:
-    """A written index, opened: the large arrays memory-mapped, chunks read from disk when shown."""
+    """The segments named by `current.json`, opened; rows numbered across them."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, names: list[str]) -> None:
         self.folder = folder
-        names = json.loads((folder / "names.json").read_text(encoding="utf-8"))
-        self._codes = {column: {name: code for code, name in enumerate(names[column])} for column in _CODED}
-        self.reports: dict[str, tuple[int, int]] = {
-            report_id: (start, count) for report_id, start, count in names["reports"]
+        self.segments: list[Segment] = []
+        try:
+            for name in names:
+                self.segments.append(Segment(folder / name))
+        except BaseException:
+            self.close()
+            raise
+        self._first = np.cumsum([0] + [len(s) for s in self.segments])
+        self.reports: dict[str, Segment] = {
+            report_id: segment for segment in self.segments for report_id in segment.reports
         }
-        with np.load(folder / "columns.npz") as columns:
-            self._columns = {name: columns[name] for name in columns.files}
-        self.passage_start = self._columns["passage_start"]
-        self.vectors = np.load(folder / "vectors.npy", mmap_mode="r")
-        self.passage_hash = np.load(folder / "passage_hash.npy", mmap_mode="r")
-        self.passage_vector = np.load(folder / "passage_vector.npy", mmap_mode="r")
-        self._offsets = np.load(folder / "chunk_offsets.npy")
-        # mapped, not read: slices are safe from several threads, and survive a rebuild that removes the folder
-        with open(folder / "chunks.jsonl", "rb") as lines:
-            self._lines = (
-                mmap.mmap(lines.fileno(), 0, access=mmap.ACCESS_READ) if len(self._offsets) > 1 else None
-            )
-        # loaded now (memory-mapped), while the folder surely exists: another process may replace it later
-        self._bm25 = (
-            bm25s.BM25.load(str(folder / "bm25"), mmap=True, show_progress=False) if len(self) else None
-        )
-        self._words: list[bytes] | None = None
 
     def close(self) -> None:
-        if self._lines is not None:
-            self._lines.close()
+        for segment in self.segments:
+            segment.close()
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return int(self._first[-1])
+
+    @property
+    def dims(self) -> int:
+        """The vectors' dimensions (0 when no segment has a vector)."""
+        return max((int(s.vectors.shape[1]) for s in self.segments if len(s.vectors)), default=0)
 
     def chunk(self, row: int) -> Chunk:
-        assert self._lines is not None, "an empty index has no rows"
-        return Chunk.model_validate_json(self._lines[int(self._offsets[row]) : int(self._offsets[row + 1])])
+        number = int(np.searchsorted(self._first, row, side="right")) - 1
+        return self.segments[number].chunk(row - int(self._first[number]))
 
-    def rows(self, report_id: str) -> Iterator[IndexRow]:
-        """The rows of one report, as they were written (to carry them into the next index)."""
-        if self._words is None:
-            self._words = (self.folder / "words.jsonl").read_bytes().splitlines()
-        start, count = self.reports[report_id]
-        for row in range(start, start + count):
-            first, end = int(self.passage_start[row]), int(self.passage_start[row + 1])
-            yield IndexRow(
-                chunk=self.chunk(row),
-                words=json.loads(self._words[row]),
-                hashes=[int(h) for h in self.passage_hash[first:end]],
-                vectors=np.asarray(self.vectors[self.passage_vector[first:end]]),
-            )
-
-    def mask(self, where: ChunkFilter) -> NDArray[np.bool_] | None:
-        """The rows the filter admits (None: all of them)."""
-        mask: NDArray[np.bool_] | None = None
-
-        def narrow(condition: NDArray[np.bool_]) -> None:
-            nonlocal mask
-            mask = condition if mask is None else mask & condition
-
-        for column, wanted in (
-            ("agency", where.agency),
-            ("format", where.format),
-            ("canonical", where.canonical),
-        ):
-            if wanted is not None:
-                code = self._codes[column].get(wanted, -1)
-                narrow(self._columns[column] == code)
-        year = self._columns["year"]
-        if where.year_from is not None:
-            narrow(year >= where.year_from)
-        if where.year_to is not None:
-            narrow((year <= where.year_to) & (year >= 0))
-        return mask
-
-    def keyword_scores(self, tokens: list[str]) -> NDArray[np.float64]:
-        """BM25 score of every row (0 where no word of the query occurs)."""
-        if self._bm25 is None:
-            return np.zeros(len(self))
-        known = [t for t in tokens if t in self._bm25.vocab_dict]
-        if not known:
-            return np.zeros(len(self))
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float64)
-
-    def dense_scores(self, vector: NDArray[np.float32]) -> NDArray[np.float32]:
-        """Cosine of the query with every row's best passage (-inf for a row without passages)."""
-        scores = np.full(len(self), -np.inf, dtype=np.float32)
-        if not len(self.vectors):
-            return scores
-        with _one_blas_thread():
-            similarity = (self.vectors @ vector)[self.passage_vector]
-        has = np.diff(self.passage_start) > 0
-        scores[has] = np.maximum.reduceat(similarity, self.passage_start[:-1][has])
+    def keyword_scores(self, tokens: list[str], where: ChunkFilter) -> NDArray[np.float64]:
+        """BM25 score of every row the filter admits (0 for the others, and where no word of the query
+        occurs)."""
+        scores = np.zeros(len(self))
+        masks = [segment.mask(where) for segment in self.segments]
+        wanted = [mask is None or bool(mask.any()) for mask in masks]
+        postings = [segment.postings for segment in self.segments]
+        for number, part in enumerate(bm25_scores(postings, tokens, wanted)):
+            if part is not None:
+                mask = masks[number]
+                self._part(scores, number)[:] = part if mask is None else np.where(mask, part, 0.0)
         return scores
 
+    def dense_scores(self, vector: NDArray[np.float32], where: ChunkFilter) -> NDArray[np.float32]:
+        """Cosine of the query with the best passage of every row the filter admits (-inf for the others,
+        and for a row without passages)."""
+        scores = np.full(len(self), -np.inf, dtype=np.float32)
+        with _one_blas_thread():
+            for number, segment in enumerate(self.segments):
+                mask = segment.mask(where)
+                if mask is not None and not mask.any():
+                    continue
+                part = segment.dense_scores(vector)
+                self._part(scores, number)[:] = part if mask is None else np.where(mask, part, -np.inf)
+        return scores
 
-def write_index(folder: Path, rows: Iterator[IndexRow], dims: int) -> None:
-    """Write the index of `rows` (reports' rows together, reports in order) into `folder`, atomically:
-    it is built beside, then renamed into place."""
-    building = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}.tmp")
-    building.mkdir(parents=True)
-    try:
-        _write(building, rows, dims)
-        os.replace(building, folder)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
+    def _part(self, scores: NDArray[Any], number: int) -> NDArray[Any]:
+        return scores[int(self._first[number]) : int(self._first[number + 1])]
 
-
-def _write(folder: Path, rows: Iterator[IndexRow], dims: int) -> None:
-    codes: dict[str, dict[str | None, int]] = {column: {} for column in _CODED}
-    columns: dict[str, list[int]] = {column: [] for column in (*_CODED, "year")}
-    passage_start, offsets, all_words = [0], [0], []
-    hashes: list[int] = []
-    distinct: dict[int, int] = {}  # passage hash -> row of vectors.npy
-    reports: list[list[object]] = []
-    with (
-        open(folder / "chunks.jsonl", "wb") as lines,
-        open(folder / "words.jsonl", "wb") as word_lines,
-        tempfile.TemporaryFile() as raw,
-    ):
-        for number, row in enumerate(rows):
-            chunk = row.chunk
-            if not reports or reports[-1][0] != chunk.report_id:
-                reports.append([chunk.report_id, number, 0])
-            reports[-1][2] = number - int(reports[-1][1]) + 1  # type: ignore[call-overload]
-            line = chunk.model_dump_json().encode("utf-8") + b"\n"
-            lines.write(line)
-            offsets.append(offsets[-1] + len(line))
-            word_lines.write(json.dumps(row.words, ensure_ascii=False).encode("utf-8") + b"\n")
-            all_words.append(row.words or ["_"])  # bm25s wants a word in every document
-            for column, value in (
-                ("agency", chunk.agency),
-                ("format", chunk.format),
-                ("canonical", chunk.canonical),
-            ):
-                columns[column].append(codes[column].setdefault(value, len(codes[column])))
-            columns["year"].append(chunk.year if chunk.year is not None else -1)
-            for key, vector in zip(row.hashes, row.vectors, strict=True):
-                if key not in distinct:
-                    distinct[key] = len(distinct)
-                    raw.write(np.asarray(vector, dtype=np.float32).tobytes())
-            hashes.extend(row.hashes)
-            passage_start.append(len(hashes))
-        raw.flush()
-        raw.seek(0)
-        vectors = np.frombuffer(raw.read(), dtype=np.float32).reshape(len(distinct), dims)
-        np.save(folder / "vectors.npy", vectors)
-    np.save(folder / "passage_hash.npy", np.asarray(hashes, dtype=np.uint64))
-    np.save(folder / "passage_vector.npy", np.asarray([distinct[h] for h in hashes], dtype=np.int32))
-    np.save(folder / "chunk_offsets.npy", np.asarray(offsets, dtype=np.int64))
-    np.savez(
-        folder / "columns.npz",
-        passage_start=np.asarray(passage_start, dtype=np.int64),
-        year=np.asarray(columns["year"], dtype=np.int32),
-        **{column: np.asarray(columns[column], dtype=np.int32) for column in _CODED},
-    )
-    names = {column: list(codes[column]) for column in _CODED} | {"reports": reports}
-    (folder / "names.json").write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
-    if all_words:
-        bm25 = bm25s.BM25()
-        bm25.index(all_words, show_progress=False)
-        bm25.save(str(folder / "bm25"), show_progress=False)
+    def vector_hashes(self) -> Iterator[tuple[int, NDArray[np.uint64]]]:
+        """Each segment's number and the content hashes of its vectors (row by row)."""
+        for number, segment in enumerate(self.segments):
+            yield number, np.asarray(segment.vector_hash)
 
 
 @contextmanager
 def _one_blas_thread() -> Iterator[None]:
+    """One BLAS thread for the matrix-vector products: two were six times slower on a shared 2-core machine."""
     global _limit
     if _limit is None:
         from threadpoolctl import ThreadpoolController  # scans the loaded libraries once

@@ -2,7 +2,7 @@
 
 Each is a LangChain `BaseRetriever`, so a chain can take any of them; each also has `rank`, which
 returns chunks with scores and takes a `ChunkFilter`, for the CLI and the benchmark. All three work on
-the store's `SearchIndex` (rows are chunks); a filter is a numpy mask over its columns.
+the store's `SearchIndex` (rows are chunks); a filter is a numpy mask over its segments' columns.
 """
 
 from __future__ import annotations
@@ -79,10 +79,7 @@ class KeywordRetriever(_FilteredRetriever):
         tokens = words(query)
         if not len(self.index) or not tokens:
             return []
-        scores = self.index.keyword_scores(tokens)
-        mask = self.index.mask(where)
-        if mask is not None:
-            scores = np.where(mask, scores, 0.0)
+        scores = self.index.keyword_scores(tokens, where)
         return [(row, score) for row, score in _top(scores, k) if score > 0]
 
 
@@ -97,10 +94,7 @@ class DenseRetriever(_FilteredRetriever):
             return []
         vector = np.asarray(self.embeddings.embed_query(query), dtype=np.float32)
         vector /= max(float(np.linalg.norm(vector)), 1e-12)
-        scores = self.index.dense_scores(vector)
-        mask = self.index.mask(where)
-        if mask is not None:
-            scores = np.where(mask, scores, -np.inf)
+        scores = self.index.dense_scores(vector, where)
         return [(row, score) for row, score in _top(scores, k) if np.isfinite(score)]
 
 

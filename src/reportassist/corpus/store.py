@@ -6,8 +6,9 @@ Layout of the store folder:
     manifest.json          the reports the store holds: source path -> report id, and what was read
     reports/<id>.json      the parsed report, its chunks and their words (for BM25)
     sources/<id><suffix>   a copy of the file as ingested
-    index/<digest>/        the search index of the manifest's reports (`index.py`): chunks, filter columns,
-                           passage vectors, BM25; written at the end of each ingest, memory-mapped at open
+    index/                 the search index of the manifest's reports (`index.py`): segments of chunks, filter
+                           columns, passage vectors and BM25 postings; brought up to date at the end of each
+                           ingest, memory-mapped at open
     pending                present while a batch is being written: its reports may be half in Chroma
     chroma/                the embedded Chroma database (unless a Chroma server is used): every passage's
                            vector, as `<chunk id>/<passage number>`, tagged with the report and the filters
@@ -52,9 +53,10 @@ from pydantic import BaseModel
 
 from reportassist.corpus.chunks import Chunk, chunk_report, passages
 from reportassist.corpus.filters import ChunkFilter
-from reportassist.corpus.index import IndexRow, SearchIndex, digest, passage_hash, write_index
+from reportassist.corpus.index import SEGMENT_ROWS, SearchIndex, merges, read_current, write_current
 from reportassist.corpus.paths import expand_paths
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
+from reportassist.corpus.segment import IndexRow, Segment, digest, passage_hash, write_segment
 from reportassist.corpus.tokenize import words
 from reportassist.errors import InputError
 from reportassist.fileio import locked, write_atomic
@@ -145,15 +147,16 @@ class _Flight:
 
 class _Vectors:
     """The vectors this run embedded (in a temporary file, gone with the process) and those of the store's
-    last index, by passage hash: where a passage's vector is taken from instead of embedding it again."""
+    index, by passage hash: where a passage's vector is taken from instead of embedding it again."""
 
     def __init__(self, index: SearchIndex | None) -> None:
         self._index = index
-        self._known: dict[int, int] = (
-            dict(zip(index.passage_hash.tolist(), index.passage_vector.tolist(), strict=True))
-            if index is not None
-            else {}
-        )
+        parts = list(index.vector_hashes()) if index is not None else []
+        hashes = np.concatenate([h for _, h in parts]) if parts else np.zeros(0, dtype=np.uint64)
+        order = np.argsort(hashes, kind="stable")
+        self._known = hashes[order]  # every vector of the index, by hash: sorted, with segment and row
+        self._segment = np.concatenate([np.full(len(h), n, dtype=np.int32) for n, h in parts] or [[]])[order]
+        self._row = np.concatenate([np.arange(len(h)) for _, h in parts] or [[]]).astype(np.int64)[order]
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="reportassist-vectors-")  # noqa: SIM115
         self._fresh: dict[int, int] = {}  # hash -> row of the file
         self._dims = 0
@@ -169,8 +172,20 @@ class _Vectors:
         if self._index is not None:
             self._index.close()
 
-    def __contains__(self, key: int) -> bool:
-        return key in self._fresh or key in self._known
+    def _in_index(self, keys: list[int]) -> NDArray[np.int64]:
+        """Where each key is in `_known` (-1: not there)."""
+        wanted = np.asarray(keys, dtype=np.uint64)
+        at = np.searchsorted(self._known, wanted)
+        found = at < len(self._known)
+        found[found] = self._known[at[found]] == wanted[found]
+        return np.where(found, at, -1)
+
+    def unknown(self, keys: list[int]) -> list[int]:
+        """The keys whose vector is not at hand."""
+        fresh = [key for key in keys if key not in self._fresh]
+        if not fresh:
+            return []
+        return [key for key, at in zip(fresh, self._in_index(fresh), strict=True) if at < 0]
 
     def add(self, keys: list[int], vectors: NDArray[np.float32]) -> None:
         if not keys:
@@ -186,9 +201,10 @@ class _Vectors:
             raise ValueError("a passage's vector added twice")
 
     def get(self, keys: list[int]) -> NDArray[np.float32]:
-        """The vectors of `keys`, each of which is known."""
+        """The vectors of `keys`, each of which is at hand."""
+        at = self._in_index(keys)
         out = []
-        for key in keys:
+        for key, known in zip(keys, at, strict=True):
             if key in self._fresh:
                 if self._map is None:
                     self._map = np.memmap(
@@ -196,8 +212,8 @@ class _Vectors:
                     )
                 out.append(self._map[self._fresh[key]])
             else:
-                assert self._index is not None
-                out.append(self._index.vectors[self._known[key]])
+                assert self._index is not None and known >= 0, "a vector asked for that is not at hand"
+                out.append(self._index.segments[self._segment[known]].vectors[self._row[known]])
         return np.asarray(out, dtype=np.float32)
 
 
@@ -300,14 +316,17 @@ class CorpusStore:
         return self._retrievers
 
     def _search_index(self) -> SearchIndex:
-        """The index of the manifest's reports: opened from disk, or built (under the lock) when missing."""
+        """The index of the manifest's reports: opened from disk, or brought up to date (under the lock) when
+        it holds other reports (another process changed the store) or is missing."""
         if self._index is None:
-            folder = self.root / "index" / digest(e.report_id for e in self._manifest.values())
-            try:
-                self._index = SearchIndex(folder)
-            except FileNotFoundError:  # not built yet, or replaced meanwhile by another process's
+            index = self._current_index()
+            if index is not None and set(index.reports) == {e.report_id for e in self._manifest.values()}:
+                self._index = index
+            else:
+                if index is not None:
+                    index.close()
                 with self._changing():
-                    self._index = self._build_index(None)
+                    self._index = self._update_index(None)
         return self._index
 
     # ------------------------------------------------------------------ ingesting
@@ -319,7 +338,7 @@ class CorpusStore:
         result = IngestResult()
         done = progress or (lambda _: None)
         batch: list[_Read] = []
-        vectors = _Vectors(self._latest_index())
+        vectors = _Vectors(self._current_index())
         flight: _Flight | None = None
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportassist-embed")
         try:
@@ -344,7 +363,7 @@ class CorpusStore:
                 self._land(flight, vectors, result, done)
             if result.added or result.replaced:
                 with self._changing():
-                    self._index = self._build_index(vectors)
+                    self._index = self._update_index(vectors)
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             vectors.close()
@@ -363,7 +382,7 @@ class CorpusStore:
         the batch before it (whose embedding this one waited for)."""
         texts = {passage_hash(t): t for read in batch for ps in read.passages for t in ps}
         coming = set(flight.missing) if flight is not None else set()
-        missing = [key for key in texts if key not in vectors and key not in coming]
+        missing = [key for key in vectors.unknown(list(texts)) if key not in coming]
         future = pool.submit(self._embeddings.embed_documents, [texts[key] for key in missing])
         if flight is not None:
             self._land(flight, vectors, result, done)
@@ -505,47 +524,84 @@ class CorpusStore:
 
     # ------------------------------------------------------------------ the index
 
-    def _latest_index(self) -> SearchIndex | None:
-        """The most recently written index, whichever reports it holds (its rows and vectors are reused)."""
-        folders = sorted(
-            (f for f in (self.root / "index").iterdir() if f.is_dir() and not f.name.startswith(".")),
-            key=lambda f: f.stat().st_mtime,
-        )
-        for folder in reversed(folders):
-            try:
-                return SearchIndex(folder)
-            except (OSError, ValueError):
-                continue
-        return None
+    def _current_index(self) -> SearchIndex | None:
+        """The index as `current.json` names it (None: none yet, of an older layout, or damaged)."""
+        folder = self.root / "index"
+        try:
+            names = read_current(folder)
+            return SearchIndex(folder, names) if names is not None else None
+        except (OSError, ValueError):
+            return None
 
-    def _build_index(self, vectors: _Vectors | None) -> SearchIndex:
-        """Write the index of the manifest's reports (under the lock): rows of the last index carried over,
-        the others from `reports/`, their vectors from this run's or, failing that, from Chroma."""
-        report_ids = sorted({e.report_id for e in self._manifest.values()})
-        folder = self.root / "index" / digest(report_ids)
-        if not folder.exists():
-            base = self._latest_index()
-            own = vectors is None
-            vectors = vectors or _Vectors(base)
-            try:
-                dims = _dims(base, vectors, self._embeddings) if report_ids else 0
-                write_index(folder, self._index_rows(report_ids, base, vectors, dims), dims)
-            finally:
-                if base is not None:
-                    base.close()
-                if own:
-                    vectors.close()
-        for other in (self.root / "index").iterdir():
-            if other != folder:
+    def _update_index(self, vectors: _Vectors | None) -> SearchIndex:
+        """Make the index hold exactly the manifest's reports (under the lock): segments that hold only such
+        reports are kept, one that lost a report is written again without it, the reports no segment holds
+        go into new segments (their vectors from this run's or, failing that, from Chroma), and segments are
+        merged as `index.merges` says. `current.json` is replaced last; other folders are then removed."""
+        folder = self.root / "index"
+        wanted = {e.report_id for e in self._manifest.values()}
+        chunks = {e.report_id: e.chunks for e in self._manifest.values()}
+        current = self._current_index()
+        own = vectors is None
+        vectors = vectors or _Vectors(current)
+        opened: dict[str, Segment] = {s.folder.name: s for s in (current.segments if current else [])}
+        try:
+            dims = (current.dims if current else 0) or vectors.dims or (self._dims() if wanted else 0)
+            listed: list[str] = []
+            loose: set[str] = set(wanted)  # reports no kept segment holds
+            for name, segment in list(opened.items()):
+                if set(segment.reports) <= wanted:
+                    listed.append(name)
+                    loose -= set(segment.reports)
+            for group in _groups(sorted(loose), chunks):
+                listed.append(self._write_segment(group, opened, vectors, dims))
+            while groups := merges([len(opened[name]) for name in listed]):
+                merged = {position for group in groups for position in group}
+                names = [
+                    self._write_segment(
+                        sorted(r for position in group for r in opened[listed[position]].reports),
+                        opened,
+                        vectors,
+                        dims,
+                    )
+                    for group in groups
+                ]
+                listed = [name for position, name in enumerate(listed) if position not in merged] + names
+            write_current(folder, listed)
+        finally:
+            for segment in opened.values():
+                segment.close()
+            if own:
+                vectors.close()
+        for other in folder.iterdir():
+            if other.is_dir() and other.name not in listed:
                 shutil.rmtree(other, ignore_errors=True)
-        return SearchIndex(folder)
+        return SearchIndex(folder, listed)
 
-    def _index_rows(
-        self, report_ids: list[str], base: SearchIndex | None, vectors: _Vectors, dims: int
+    def _dims(self) -> int:
+        """The embeddings' dimensions, when no vector at hand tells them."""
+        return len(self._embeddings.embed_query("维度"))
+
+    def _write_segment(
+        self, report_ids: list[str], opened: dict[str, Segment], vectors: _Vectors, dims: int
+    ) -> str:
+        """Write (unless it exists) the segment of these reports, open it into `opened`, and name it."""
+        name = digest(report_ids)
+        if name not in opened:
+            path = self.root / "index" / name
+            if not path.exists():
+                write_segment(path, self._rows(report_ids, opened, vectors, dims), dims)
+            opened[name] = Segment(path)
+        return name
+
+    def _rows(
+        self, report_ids: list[str], opened: dict[str, Segment], vectors: _Vectors, dims: int
     ) -> Iterator[IndexRow]:
+        """The reports' rows: carried from a segment that holds them, or made from `reports/`."""
+        holders = {r: segment for segment in opened.values() for r in segment.reports}
         for report_id in report_ids:
-            if base is not None and report_id in base.reports:
-                yield from base.rows(report_id)
+            if report_id in holders:
+                yield from holders[report_id].rows(report_id)
                 continue
             stored = self._load(report_id)
             for chunk, chunk_words in zip(stored.chunks, stored.words, strict=True):
@@ -553,7 +609,7 @@ class CorpusStore:
                 keys = [passage_hash(t) for t in texts]
                 if not texts:
                     found = np.zeros((0, dims), dtype=np.float32)
-                elif all(key in vectors for key in keys):
+                elif not vectors.unknown(keys):
                     found = vectors.get(keys)
                 else:
                     found = self._stored_vectors([f"{chunk.id}/{n}" for n in range(len(texts))])
@@ -620,13 +676,18 @@ def _metadata(chunk: Chunk) -> dict[str, str | int]:
     return {key: data[key] for key in ("report_id", "agency", "year", "format", "canonical")}
 
 
-def _dims(base: SearchIndex | None, vectors: _Vectors, embeddings: Embeddings) -> int:
-    """The embeddings' dimensions, from vectors at hand or, failing those, from embedding a word."""
-    if base is not None and base.vectors.shape[1]:
-        return int(base.vectors.shape[1])
-    if vectors.dims:
-        return vectors.dims
-    return len(embeddings.embed_query("维度"))
+def _groups(report_ids: list[str], chunks: dict[str, int]) -> Iterator[list[str]]:
+    """The reports in groups of at most `SEGMENT_ROWS` rows (a larger report alone)."""
+    group: list[str] = []
+    rows = 0
+    for report_id in report_ids:
+        if group and rows + chunks[report_id] > SEGMENT_ROWS:
+            yield group
+            group, rows = [], 0
+        group.append(report_id)
+        rows += chunks[report_id]
+    if group:
+        yield group
 
 
 class _Identity(BaseModel):
