@@ -68,6 +68,7 @@ import resource
 START_MAXRSS = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -79,7 +80,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -375,26 +376,34 @@ def fictional_report(template: Template, index: int, rng: random.Random) -> tupl
     return f"{index:05d}-{agency}-{template.year + delta}{template.path.suffix}", text
 
 
-def generate_corpus(folder: Path, target_sections: int, seed: int = 7) -> list[tuple[Path, int]]:
-    """Write fictional reports into `folder` until their sections reach the target; each file with its sections.
+def fictional_files(folder: Path, seed: int = 7) -> Iterator[tuple[Path, int]]:
+    """Write fictional reports into `folder`, one more each time one is asked for: its path and its sections.
 
     A file's sections are counted as its template's (reading every generated file to count them would cost as
     much as a second ingest); shuffling sentences now and then changes a report's sub-headings, so the count
-    is approximate and the store's own count is the one reported. A 3% margin keeps it above the target.
+    is approximate and the store's own count is the one reported.
     """
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     pool = templates()
-    written: list[tuple[Path, int]] = []
-    sections, index = 0, 0
-    while sections < target_sections * 1.03:
+    for index in itertools.count():
         template = pool[index % len(pool)]
         name, text = fictional_report(template, index, rng)
         path = folder / name
         path.write_text(text, encoding="utf-8")
-        written.append((path, template.sections))
-        sections += template.sections
-        index += 1
+        yield path, template.sections
+
+
+def generate_corpus(folder: Path, target_sections: int, seed: int = 7) -> list[tuple[Path, int]]:
+    """Fictional reports (`fictional_files`) until their sections reach the target, with a 3% margin that
+    keeps the store's own count above it."""
+    written: list[tuple[Path, int]] = []
+    sections = 0
+    for path, count in fictional_files(folder, seed):
+        written.append((path, count))
+        sections += count
+        if sections >= target_sections * 1.03:
+            break
     return written
 
 
@@ -447,17 +456,21 @@ def latency_filters(agency: str | None) -> list[tuple[str, dict[str, Any]]]:
 
 
 def worker(spec: dict[str, Any]) -> dict[str, Any]:
-    """One speed measurement, in its own process: `ingest` files into an empty store (timed, or traced
-    with tracemalloc), or `query` an ingested store: open it, time the first query, then the latencies."""
+    """One speed measurement, in its own process: `ingest` files into a store (timed, or traced with
+    tracemalloc), or `query` an ingested store: open it, time the first query, then the latencies. The store
+    keeps its vectors in the embedded Chroma, or on the Chroma server `spec["chroma"]` ([host, port])."""
     from reportassist.corpus import ChunkFilter, open_store
     from reportassist.corpus.embeddings import get_embeddings
+    from reportassist.corpus.store import ChromaServer
+
+    server = ChromaServer(*spec["chroma"]) if spec.get("chroma") else None
 
     out: dict[str, Any] = {"load_before": _load()}
     start = time.perf_counter()
     get_embeddings(spec["embedding"]).embed_query("预热")  # the model loaded before anything is timed
     out["load_s"] = time.perf_counter() - start
     if spec["kind"] == "ingest":
-        store = open_store(Path(spec["store"]), None, spec["embedding"])
+        store = open_store(Path(spec["store"]), server, spec["embedding"])
         files = [Path(p) for p in spec["files"]]
         if spec["trace"]:
             tracemalloc.start()
@@ -475,7 +488,7 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         return out
 
     start = time.perf_counter()
-    store = open_store(Path(spec["store"]), None, spec["embedding"])
+    store = open_store(Path(spec["store"]), server, spec["embedding"])
     out["open_s"] = time.perf_counter() - start
     agencies = [e.agency for e in store.entries if e.agency]
     agency = max(set(agencies), key=agencies.count) if agencies else None
