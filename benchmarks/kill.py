@@ -11,9 +11,10 @@ if it is still running. Afterwards the
 draft file must be either exactly the old one (or absent, for `draft`) or a complete new one that reads back as
 a draft; for `revise`, a new one has the change and its version in the history. For `ingest` (the seven sample
 reports into a new store with the default embeddings), the store must open afterwards and agree with itself:
-every report of its manifest has its files, and Chroma holds exactly the passages of those reports (no orphan,
-no half report); then `ingest` run again completes and the store holds all seven. Printed per command: trials,
-killed before the end, old kept, new written, broken (must be 0), and temporary files left.
+every report of its manifest has its files, and Chroma holds exactly the vectors of those reports' passages (no
+orphan, no half report); then `ingest` run again completes, the store holds all seven and no temporary file is
+left in it. Printed per command: trials, killed before the end, old kept, new written, broken (must be 0), and
+temporary files left right after the kill (a store removes those of its own when it is next changed).
 """
 
 from __future__ import annotations
@@ -136,14 +137,16 @@ def trial(kind: str, folder: Path, source: Path, delay: float, outcome: Outcome)
 
 def store_problems(root: Path, server: ChromaServer | None = None) -> list[str]:
     """What is wrong with the store in `root` once it is opened again (which sweeps what a killed run left):
-    a report of the manifest without its files, passages in Chroma of no such report, or missing ones."""
+    a report of the manifest without its files, vectors in Chroma of no passage of such a report, or missing
+    ones (Chroma holds one vector a distinct passage, under its content hash)."""
     from reportassist.corpus import open_store
     from reportassist.corpus.chunks import passages
+    from reportassist.corpus.segment import passage_hash
     from reportassist.corpus.store import open_chroma
 
     problems: list[str] = []
     with open_store(root, server) as store:
-        expected = {f"{c.id}/{n}" for c in store.chunks() for n in range(len(passages(c.text)))}
+        expected = {f"{passage_hash(t):016x}" for c in store.chunks() for t in passages(c.text)}
         for entry in store.entries:
             if not list((root / "sources").glob(f"{entry.report_id}.*")):
                 problems.append(f"{entry.path}: no source file")
@@ -156,7 +159,7 @@ def store_problems(root: Path, server: ChromaServer | None = None) -> list[str]:
     collection = client.get_or_create_collection(f"reportassist-{store_id}", embedding_function=None)
     indexed = set(collection.get(include=[])["ids"])
     if indexed - expected:
-        problems.append(f"{len(indexed - expected)} passages in Chroma of no report in the manifest")
+        problems.append(f"{len(indexed - expected)} vectors in Chroma of no report in the manifest")
     if expected - indexed:
         problems.append(f"{len(expected - indexed)} passages of the manifest's reports missing from Chroma")
     return problems
@@ -175,6 +178,9 @@ def _check_store(store: Path, folder: Path, delay: float, outcome: Outcome) -> N
         with_all = len(json.loads((store / "manifest.json").read_text(encoding="utf-8")))
         if with_all != len(list(SAMPLE.glob("*.md"))):
             problems.append(f"{with_all} reports after the second run")
+        left = [p.name for p in store.rglob("*") if p.name.endswith(".tmp")]
+        if left:
+            problems.append(f"temporary files left after the second run: {left}")
     if problems:
         outcome.broken.append(f"ingest after {delay:.2f} s: {'; '.join(problems)}")
     else:
@@ -214,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             outcome = run(kind, args.trials, args.seed, folder, source)
             print(
                 f"{kind}: trials {outcome.trials}, killed {outcome.killed}, old kept {outcome.old}, "
-                f"new written {outcome.new}, broken {len(outcome.broken)}, temporary files left {outcome.leftovers}"
+                f"new written {outcome.new}, broken {len(outcome.broken)}, temporary files right after the kill {outcome.leftovers}"
             )
             for line in outcome.broken:
                 print("  broken:", line)

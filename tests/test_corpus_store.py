@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from langchain_core.embeddings import Embeddings
 from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_store
 from reportassist.corpus.chunks import passages
 from reportassist.corpus.embeddings import get_embeddings
+from reportassist.corpus.segment import passage_hash
 from reportassist.corpus.store import open_chroma
 from reportassist.errors import InputError
 
@@ -67,16 +67,16 @@ def _store(
     return open_store(root, server, embedding)
 
 
-def _indexed(root: Path, server: ChromaServer | None) -> Counter[str]:
-    """How many passages Chroma holds for each chunk id of the store in `root` (ids are `<chunk id>/<n>`)."""
+def _indexed(root: Path, server: ChromaServer | None) -> set[str]:
+    """The vectors Chroma holds for the store in `root` (ids are content hashes)."""
     store_id = json.loads((root / "store.json").read_text(encoding="utf-8"))["id"]
     collection = open_chroma(root, server).get_collection(f"reportassist-{store_id}")
-    return Counter(i.rsplit("/", 1)[0] for i in collection.get(include=[])["ids"])
+    return set(collection.get(include=[])["ids"])
 
 
-def _passages_of(store: CorpusStore) -> Counter[str]:
-    """How many passages each of the store's chunks should have in Chroma."""
-    return Counter({c.id: len(passages(c.text)) for c in store.chunks()})
+def _passages_of(store: CorpusStore) -> set[str]:
+    """The vectors Chroma should hold: one for each distinct passage of the store's chunks."""
+    return {f"{passage_hash(t):016x}" for c in store.chunks() for t in passages(c.text)}
 
 
 @pytest.fixture(params=["embedded", "server"])
@@ -144,6 +144,7 @@ def test_interrupted_ingest_leaves_no_half_indexed_report(
     root = tmp_path / "store"
     with _store(root) as store:
         store.ingest(REPORTS[2:3])
+    first_only = _indexed(root, None)
     store = CorpusStore(root, Interrupting(), None, "use-multilingual")  # type: ignore[arg-type]
     with pytest.raises(KeyboardInterrupt):
         store.ingest(REPORTS[3:])
@@ -157,7 +158,7 @@ def test_interrupted_ingest_leaves_no_half_indexed_report(
     with _store(root) as store, pytest.raises(KeyboardInterrupt):
         store.ingest(REPORTS[3:])
     assert (root / "pending").exists()
-    assert len({chunk_id.split(":")[0] for chunk_id in _indexed(root, None)}) == 2  # both reports' passages
+    assert _indexed(root, None) > first_only  # the second report's vectors went in too
     monkeypatch.undo()
 
     reopened = _store(root)  # sweeps what the interrupted batch left
@@ -448,29 +449,52 @@ def test_small_segments_are_merged(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         assert len(_segments(root)) == 1
         store.ingest(REPORTS[1:2])  # 29 and 11: two classes
         assert len(_segments(root)) == 2
-        assert sorted(f.name for f in (root / "index").iterdir()) == sorted(["current.json", *_segments(root)])
+        assert sorted(f.name for f in (root / "index").iterdir()) == sorted(
+            ["current.json", *_segments(root)]
+        )
         found = {s.chunk.report_id for s in store.search("政府信息公开", k=50, mode="keyword")}
         assert found == {e.report_id for e in store.entries}
 
 
-def test_a_version_1_store_is_upgraded_without_embedding_again(tmp_path: Path) -> None:
-    """A store written before the index: no `index/`, no version in store.json, and perhaps passages an
-    interrupted run left in Chroma. Opened, it is swept once and its index built from Chroma's vectors."""
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_older_store_is_upgraded_without_embedding_again(tmp_path: Path, version: int) -> None:
+    """A store of version 1 (no index, no version in store.json) or 2 (an index of the older layout): one
+    Chroma record a passage, `<chunk id>/<n>`, tagged with its report, and perhaps passages an interrupted
+    run left. Opened, its vectors are kept by content, the leftovers swept, and its index built from them."""
     root = tmp_path / "store"
     with _store(root) as store:
         store.ingest(REPORTS[2:])
         expected = [s.chunk.id for s in store.search("政策解读", k=5, mode="dense")]
-    shutil.rmtree(root / "index")
+        chunks = store.chunks()
     identity = json.loads((root / "store.json").read_text(encoding="utf-8"))
-    del identity["version"]
-    (root / "store.json").write_text(json.dumps(identity), encoding="utf-8")
     collection = open_chroma(root, None).get_collection(f"reportassist-{identity['id']}")
-    collection.upsert(ids=["orphan:0/0"], embeddings=[[0.1] * 512], metadatas=[{"report_id": "orphan"}])
+    held = collection.get(include=["embeddings"])
+    by_id = dict(zip(held["ids"], held["embeddings"], strict=True))
+    collection.delete(ids=held["ids"])
+    old = {
+        f"{c.id}/{n}": by_id[f"{passage_hash(t):016x}"]
+        for c in chunks
+        for n, t in enumerate(passages(c.text))
+    }
+    collection.upsert(
+        ids=[*old, "orphan:0/0"],
+        embeddings=[*(list(map(float, v)) for v in old.values()), [0.1] * 512],
+        metadatas=[{"report_id": i.split(":")[0]} for i in [*old, "orphan:0/0"]],
+    )
+    shutil.rmtree(root / "index")
+    if version == 1:
+        del identity["version"]
+    else:
+        identity["version"] = 2
+        (root / "index" / "0123456789abcdef0123").mkdir(parents=True)  # an index of the older layout
+        (root / "index" / "0123456789abcdef0123" / "names.json").write_text("{}", encoding="utf-8")
+    (root / "store.json").write_text(json.dumps(identity), encoding="utf-8")
 
     with CorpusStore(root, _Counting(fail=True), None, "use-multilingual") as store:
         assert [s.chunk.id for s in store.search("政策解读", k=5, mode="dense")] == expected
         assert _indexed(root, None) == _passages_of(store)
-    assert json.loads((root / "store.json").read_text(encoding="utf-8"))["version"] == 2
+    assert json.loads((root / "store.json").read_text(encoding="utf-8"))["version"] == 3
+    assert sorted(f.name for f in (root / "index").iterdir()) == sorted(["current.json", *_segments(root)])
 
 
 def test_filters_as_masks_agree_with_the_filter(tmp_path: Path) -> None:

@@ -205,8 +205,15 @@ def _write(folder: Path, rows: Iterator[IndexRow], dims: int) -> None:
         write_postings(folder, each_row_words())
         raw.flush()
         raw.seek(0)
-        vectors = np.frombuffer(raw.read(), dtype=np.float32).reshape(len(distinct), dims)
-        np.save(folder / "vectors.npy", vectors)
+        vectors = np.lib.format.open_memmap(
+            folder / "vectors.npy", mode="w+", dtype=np.float32, shape=(len(distinct), dims)
+        )
+        step = 65_536  # vectors copied at a time: a segment's vectors are never all in memory
+        for start in range(0, len(distinct), step):
+            part = np.frombuffer(raw.read(4 * dims * step), dtype=np.float32)
+            vectors[start : start + len(part) // max(dims, 1)] = part.reshape(-1, dims)
+        vectors.flush()
+        del vectors
     np.save(folder / "vector_hash.npy", np.fromiter(distinct, dtype=np.uint64, count=len(distinct)))
     np.save(folder / "passage_vector.npy", np.asarray(passage_vector, dtype=np.int32))
     np.save(folder / "chunk_offsets.npy", np.asarray(offsets, dtype=np.int64))

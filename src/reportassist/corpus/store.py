@@ -9,25 +9,28 @@ Layout of the store folder:
     index/                 the search index of the manifest's reports (`index.py`): segments of chunks, filter
                            columns, passage vectors and BM25 postings; brought up to date at the end of each
                            ingest, memory-mapped at open
-    pending                present while a batch is being written: its reports may be half in Chroma
-    chroma/                the embedded Chroma database (unless a Chroma server is used): every passage's
-                           vector, as `<chunk id>/<passage number>`, tagged with the report and the filters
+    pending                present while a batch is being written: the vectors it adds to Chroma
+    chroma/                the embedded Chroma database (unless a Chroma server is used): the vector of every
+                           distinct passage, under its content hash (`_vector_id`)
 
 A report id is the hash of the file's content and of the way reports are read (`_READING`). Ingest reads
 files, then writes them in batches (one embedding call and one Chroma upsert for some 2,000 passages of
 several reports); the manifest is written last, atomically, so a report is in the store only once all of
-it is. A batch is written under `pending`: passages that an interrupted run left in Chroma belong to no
-report of the manifest, are never returned, and are swept away by the next change or opening of the store.
+it is. A batch is written under `pending`, which lists the vectors it adds: those an interrupted run left in
+Chroma that no report of the manifest has are swept away by the next change or opening of the store.
 A passage whose content hash the store (or this run) has embedded already takes that vector: an unchanged
-passage is never embedded twice.
+passage is never embedded twice, and Chroma holds each distinct passage once (reports repeat one another's
+sentences: at 40,000 generated sections, one passage in six is distinct). A vector that no segment of the
+index holds any more is deleted when the index is brought up to date.
 
 Several processes may ingest into one store at once (two staff members, one shared folder and Chroma
-server): each change of the store — writing a batch's files, passages and manifest entries, sweeping,
+server): each change of the store — writing a batch's files, vectors and manifest entries, sweeping,
 writing the index — is made holding a lock on `store.lock`, with the manifest read afresh under it, so
-that no process writes over what another added or sweeps away passages another is still indexing.
+that no process writes over what another added or sweeps away vectors another is still indexing.
 
-Version 2 of the store (`store.json`) added the index and `pending`: a version-1 store is read as it is
-and upgraded at its first opening (swept once, its index built from `reports/` and the vectors in Chroma).
+Version 3 of the store (`store.json`) keeps vectors by content; versions 1 and 2 kept one record a passage,
+and 1 had no index either. An older store is read as it is and upgraded at its first opening (its vectors
+copied under their content hashes, swept once, its index built from `reports/` and those vectors).
 """
 
 from __future__ import annotations
@@ -70,8 +73,9 @@ __all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "open_chroma"]
 # How reports are read: part of a report's id, so that a report stored by an older reader is read again by
 # `ingest` (a change of the reader that changes what a report holds changes this).
 _READING = b"reading 3: tables that lost their grid, headings, agencies and prose as reports are found\n"
-# The store's layout (`store.json`): 1 had no index and no `pending` marker.
-STORE_VERSION = 2
+# The store's layout (`store.json`): 1 had no index and no `pending` marker; 1 and 2 kept one Chroma record a
+# passage, 3 one a distinct passage (by content).
+STORE_VERSION = 3
 # Passages written per batch: one embedding call and one Chroma upsert (Chroma takes at most ~5,400).
 BATCH_PASSAGES = 2000
 
@@ -241,18 +245,20 @@ class CorpusStore:
         self._index: SearchIndex | None = None
         self._retrievers: tuple[KeywordRetriever, DenseRetriever] | None = None
         (root / "store.lock").touch(exist_ok=True)
-        with locked(
-            root / "store.lock"
-        ):  # two processes opening a new store at once must name one collection
+        # under the lock: two processes opening a new store at once must name one collection, and an older
+        # store is upgraded once, before anything is swept
+        with locked(root / "store.lock"):
             identity = _identity(root, embedding)
-        self._collection_name = f"reportassist-{identity.id}"
-        with self._changing():
+            self._collection_name = f"reportassist-{identity.id}"
             if identity.version < STORE_VERSION:
-                self._sweep()
+                self._manifest = self._read_manifest()
+                self._upgrade()
                 write_atomic(
                     root / "store.json",
                     identity.model_copy(update={"version": STORE_VERSION}).model_dump_json().encode("utf-8"),
                 )
+        with self._changing():
+            pass  # the manifest read, and what an interrupted batch left swept away
 
     def close(self) -> None:
         """Release the index's files and the Chroma client (the embedded database's connection once no
@@ -436,14 +442,12 @@ class CorpusStore:
     def _write_batch(
         self, batch: list[_Read], vectors: _Vectors, result: IngestResult, done: Callable[[Path], None]
     ) -> None:
-        """Write an embedded batch's reports: files, passages in one upsert, manifest entries in one write."""
+        """Write an embedded batch's reports: files, the vectors Chroma lacks in one upsert, manifest entries
+        in one write."""
         outcomes: list[tuple[Path, str]] = []
         with self._changing():
-            (self.root / "pending").touch()
-            ids: list[str] = []
-            keys: list[int] = []
-            metadatas: list[dict[str, str | int]] = []
-            written: set[str] = set()
+            keys: dict[int, None] = {}  # the passages of the reports written, by hash, once each
+            written: dict[str, _Read] = {}
             replaced: list[str] = []
             for read in batch:
                 old = self._manifest.get(read.key)
@@ -453,14 +457,8 @@ class CorpusStore:
                 if read.report_id not in written and not any(
                     e.report_id == read.report_id for e in self._manifest.values()
                 ):
-                    written.add(read.report_id)
-                    self._write_files(read)
-                    for chunk, chunk_passages in zip(read.stored.chunks, read.passages, strict=True):
-                        metadata = _metadata(chunk)
-                        for number, text in enumerate(chunk_passages):
-                            ids.append(f"{chunk.id}/{number}")
-                            keys.append(passage_hash(text))
-                            metadatas.append(metadata)
+                    written[read.report_id] = read
+                    keys.update(dict.fromkeys(passage_hash(t) for ps in read.passages for t in ps))
                 report = read.stored.report
                 self._manifest[read.key] = _Entry(
                     report_id=read.report_id,
@@ -474,14 +472,15 @@ class CorpusStore:
                 if old is not None:
                     replaced.append(old.report_id)
                 outcomes.append((read.path, "added" if old is None else "replaced"))
+            missing = self._absent(list(keys))
+            write_atomic(self.root / "pending", json.dumps([_vector_id(k) for k in missing]).encode("ascii"))
+            for read in written.values():
+                self._write_files(read)
             collection = self._collection()
             step = self._chroma().get_max_batch_size()
-            for start in range(0, len(ids), step):
-                collection.upsert(
-                    ids=ids[start : start + step],
-                    embeddings=vectors.get(keys[start : start + step]),
-                    metadatas=metadatas[start : start + step],  # type: ignore[arg-type]
-                )
+            for start in range(0, len(missing), step):
+                part = missing[start : start + step]
+                collection.upsert(ids=[_vector_id(k) for k in part], embeddings=vectors.get(part))
             self._write_manifest()
             for report_id in replaced:
                 self._forget(report_id)
@@ -490,6 +489,16 @@ class CorpusStore:
             getattr(result, outcome).append(path)
             done(path)
 
+    def _absent(self, keys: list[int]) -> list[int]:
+        """The passages (by hash) whose vector Chroma does not hold."""
+        collection = self._collection()
+        step = self._chroma().get_max_batch_size()
+        held: set[str] = set()
+        for start in range(0, len(keys), step):
+            ids = [_vector_id(k) for k in keys[start : start + step]]
+            held.update(collection.get(ids=ids, include=[])["ids"])
+        return [key for key in keys if _vector_id(key) not in held]
+
     def _write_files(self, read: _Read) -> None:
         write_atomic(
             self.root / "reports" / f"{read.report_id}.json", read.stored.model_dump_json().encode("utf-8")
@@ -497,22 +506,23 @@ class CorpusStore:
         write_atomic(self.root / "sources" / f"{read.report_id}{read.path.suffix.lower()}", read.data)
 
     def _forget(self, report_id: str) -> None:
-        """Remove a report no manifest entry refers to any more: its passages and files."""
+        """Remove the files of a report no manifest entry refers to any more (its vectors go once no segment
+        of the index holds them: `_update_index`)."""
         if any(e.report_id == report_id for e in self._manifest.values()):
             return
-        self._collection().delete(where={"report_id": report_id})
         for stale in (self.root / "sources").glob(f"{report_id}.*"):
             stale.unlink()
         (self.root / "reports" / f"{report_id}.json").unlink(missing_ok=True)
 
     def _sweep(self) -> None:
-        """Drop what an interrupted batch left behind: passages and files of no report in the manifest."""
-        known = sorted({e.report_id for e in self._manifest.values()})
-        collection = self._collection()
-        where = {"report_id": {"$nin": known}} if known else None
-        orphans = collection.get(where=where, include=[])["ids"]  # type: ignore[arg-type]
-        if orphans:
-            collection.delete(ids=orphans)
+        """Drop what an interrupted batch left behind: the vectors it added that no report of the manifest
+        has (all vectors are checked when `pending` does not list them), and files of no report."""
+        try:
+            candidates: set[str] | None = set(json.loads((self.root / "pending").read_bytes()))
+        except (OSError, ValueError):
+            candidates = None
+        self._collect_garbage(candidates)
+        known = {e.report_id for e in self._manifest.values()}
         # A file of no report, and the temporary file of a write the kill cut short (".<name>.<random>.tmp").
         for folder in (self.root / "reports", self.root / "sources"):
             for stale in folder.iterdir():
@@ -521,6 +531,71 @@ class CorpusStore:
         for stale in self.root.glob(".*.tmp"):
             stale.unlink()
         (self.root / "pending").unlink(missing_ok=True)
+
+    def _collect_garbage(self, candidates: set[str] | None) -> None:
+        """Delete from Chroma the candidates (None: every vector it holds) that no passage of the manifest's
+        reports has."""
+        collection = self._collection()
+        if candidates is None:
+            candidates = set(self._chroma_ids())
+        orphans = sorted(candidates - self._referenced()) if candidates else []
+        step = self._chroma().get_max_batch_size()
+        for start in range(0, len(orphans), step):
+            collection.delete(ids=orphans[start : start + step])
+
+    def _chroma_ids(self) -> Iterator[str]:
+        collection = self._collection()
+        step = self._chroma().get_max_batch_size()
+        offset = 0
+        while ids := collection.get(include=[], limit=step, offset=offset)["ids"]:
+            yield from ids
+            offset += len(ids)
+
+    def _referenced(self) -> set[str]:
+        """The Chroma ids of every passage of the manifest's reports: from the index's segments that hold
+        only such reports, and from `reports/` for the others."""
+        known = {e.report_id for e in self._manifest.values()}
+        held: set[str] = set()
+        index = self._current_index()
+        if index is not None:
+            for segment in index.segments:
+                if set(segment.reports) <= known:
+                    held.update(_vector_id(int(k)) for k in segment.vector_hash)
+                    known -= set(segment.reports)
+            index.close()
+        for report_id in known:
+            for chunk in self._load(report_id).chunks:
+                held.update(_vector_id(passage_hash(t)) for t in passages(chunk.text))
+        return held
+
+    def _upgrade(self) -> None:
+        """Keep an older store's vectors by content (under the lock). Versions 1 and 2 held one Chroma record
+        a passage, `<chunk id>/<number>`: each becomes the record of its content hash, once, and the old
+        records are deleted once all are copied, so an upgrade cut short is done again from the start."""
+        collection = self._collection()
+        old = [i for i in self._chroma_ids() if "/" in i]
+        if old:
+            hashes = {
+                f"{chunk.id}/{number}": passage_hash(text)
+                for e in {e.report_id for e in self._manifest.values()}
+                for chunk in self._load(e).chunks
+                for number, text in enumerate(passages(chunk.text))
+            }
+            step = self._chroma().get_max_batch_size()
+            for start in range(0, len(old), step):
+                got = collection.get(ids=old[start : start + step], include=["embeddings"])
+                by_key = {
+                    hashes[i]: vector
+                    for i, vector in zip(got["ids"], got["embeddings"], strict=True)  # type: ignore[arg-type]
+                    if i in hashes
+                }
+                if by_key:
+                    collection.upsert(
+                        ids=[_vector_id(k) for k in by_key], embeddings=np.asarray(list(by_key.values()))
+                    )
+            for start in range(0, len(old), step):
+                collection.delete(ids=old[start : start + step])
+        self._sweep()
 
     # ------------------------------------------------------------------ the index
 
@@ -537,7 +612,8 @@ class CorpusStore:
         """Make the index hold exactly the manifest's reports (under the lock): segments that hold only such
         reports are kept, one that lost a report is written again without it, the reports no segment holds
         go into new segments (their vectors from this run's or, failing that, from Chroma), and segments are
-        merged as `index.merges` says. `current.json` is replaced last; other folders are then removed."""
+        merged as `index.merges` says. `current.json` is replaced last; other folders are then removed, and
+        the vectors that no segment holds any more deleted from Chroma."""
         folder = self.root / "index"
         wanted = {e.report_id for e in self._manifest.values()}
         chunks = {e.report_id: e.chunks for e in self._manifest.values()}
@@ -567,15 +643,24 @@ class CorpusStore:
                     for group in groups
                 ]
                 listed = [name for position, name in enumerate(listed) if position not in merged] + names
+            unheld = _unheld([s for n, s in opened.items() if n not in listed], [opened[n] for n in listed])
+            write_atomic(self.root / "pending", json.dumps(unheld).encode("ascii"))  # swept if cut short
             write_current(folder, listed)
+            step = self._chroma().get_max_batch_size()
+            for start in range(0, len(unheld), step):
+                self._collection().delete(ids=unheld[start : start + step])
+            (self.root / "pending").unlink()
         finally:
             for segment in opened.values():
                 segment.close()
             if own:
                 vectors.close()
-        for other in folder.iterdir():
-            if other.is_dir() and other.name not in listed:
-                shutil.rmtree(other, ignore_errors=True)
+        for other in folder.iterdir():  # older segments, and what an update cut short left (".<name>.tmp")
+            if other.name not in listed and other.name != "current.json":
+                if other.is_dir():
+                    shutil.rmtree(other, ignore_errors=True)
+                else:
+                    other.unlink(missing_ok=True)
         return SearchIndex(folder, listed)
 
     def _dims(self) -> int:
@@ -612,10 +697,11 @@ class CorpusStore:
                 elif not vectors.unknown(keys):
                     found = vectors.get(keys)
                 else:
-                    found = self._stored_vectors([f"{chunk.id}/{n}" for n in range(len(texts))])
+                    found = self._stored_vectors(keys)
                 yield IndexRow(chunk, chunk_words, keys, found)
 
-    def _stored_vectors(self, ids: list[str]) -> NDArray[np.float32]:
+    def _stored_vectors(self, keys: list[int]) -> NDArray[np.float32]:
+        ids = [_vector_id(k) for k in keys]
         got = self._collection().get(ids=ids, include=["embeddings"])
         by_id = dict(zip(got["ids"], got["embeddings"], strict=True))  # type: ignore[arg-type]
         try:
@@ -669,11 +755,18 @@ class CorpusStore:
         )
 
 
-def _metadata(chunk: Chunk) -> dict[str, str | int]:
-    """What Chroma keeps with a passage: its report (to sweep and forget) and the filters' fields. The chunk
-    is its id's prefix; fewer keys make the upsert faster (nine keys: ~700 passages/s, five: ~1,400)."""
-    data = chunk.metadata()
-    return {key: data[key] for key in ("report_id", "agency", "year", "format", "canonical")}
+def _unheld(gone: list[Segment], kept: list[Segment]) -> list[str]:
+    """The Chroma ids of the vectors of segments taken out of the index that no segment left in it holds."""
+    if not gone:
+        return []
+    before = np.unique(np.concatenate([np.asarray(s.vector_hash) for s in gone]))
+    held = np.concatenate([np.asarray(s.vector_hash) for s in kept] or [np.zeros(0, dtype=np.uint64)])
+    return [_vector_id(int(k)) for k in np.setdiff1d(before, held)]
+
+
+def _vector_id(key: int) -> str:
+    """A passage's record in Chroma: its content hash, in hexadecimal."""
+    return f"{key:016x}"
 
 
 def _groups(report_ids: list[str], chunks: dict[str, int]) -> Iterator[list[str]]:
