@@ -142,7 +142,7 @@ def store_problems(root: Path, server: ChromaServer | None = None) -> list[str]:
     from reportassist.corpus import open_store
     from reportassist.corpus.chunks import passages
     from reportassist.corpus.segment import passage_hash
-    from reportassist.corpus.store import open_chroma
+    from reportassist.corpus.vectors import open_chroma
 
     problems: list[str] = []
     with open_store(root, server) as store:

@@ -58,7 +58,7 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def chroma_server(data: Path) -> Iterator[tuple[str, int, int]]:
     """`chroma run` on a free loopback port: (host, port, pid)."""
-    from reportassist.corpus.store import ChromaServer, open_chroma
+    from reportassist.corpus.vectors import ChromaServer, open_chroma
 
     port = _free_port()
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or "chroma"

@@ -459,9 +459,8 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
     """One speed measurement, in its own process: `ingest` files into a store (timed, or traced with
     tracemalloc), or `query` an ingested store: open it, time the first query, then the latencies. The store
     keeps its vectors in the embedded Chroma, or on the Chroma server `spec["chroma"]` ([host, port])."""
-    from reportassist.corpus import ChunkFilter, open_store
+    from reportassist.corpus import ChromaServer, ChunkFilter, open_store
     from reportassist.corpus.embeddings import get_embeddings
-    from reportassist.corpus.store import ChromaServer
 
     server = ChromaServer(*spec["chroma"]) if spec.get("chroma") else None
 

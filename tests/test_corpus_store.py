@@ -20,7 +20,7 @@ from reportassist.corpus import ChromaServer, ChunkFilter, CorpusStore, open_sto
 from reportassist.corpus.chunks import passages
 from reportassist.corpus.embeddings import get_embeddings
 from reportassist.corpus.segment import passage_hash
-from reportassist.corpus.store import open_chroma
+from reportassist.corpus.vectors import open_chroma
 from reportassist.errors import InputError
 
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -9,7 +9,8 @@ from reportassist.corpus.chunks import Chunk, chunk_report
 from reportassist.corpus.embeddings import get_embeddings
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
-from reportassist.corpus.store import ChromaServer, CorpusStore, IngestResult, Mode
+from reportassist.corpus.store import CorpusStore, IngestResult, Mode
+from reportassist.corpus.vectors import ChromaServer
 from reportassist.errors import InputError
 from reportassist.settings import Settings, get_settings
 

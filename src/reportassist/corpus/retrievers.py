@@ -25,7 +25,7 @@ from reportassist.corpus.tokenize import words
 __all__ = ["DenseRetriever", "HybridRetriever", "KeywordRetriever", "Scored"]
 
 # Reciprocal rank fusion's constant, as Cormack et al. set it: how much the very top ranks outweigh the next.
-# (10 gained one of the 79 labelled queries with the default embeddings and lost on the rest: not tuned to them.)
+# (10 gives the same hit@1 on the 79 labelled queries and an MRR .002 higher: within their noise, not tuned to them.)
 RRF_K = 60
 
 

@@ -11,7 +11,7 @@ Layout of the store folder:
                            ingest, memory-mapped at open
     pending                present while a batch is being written: the vectors it adds to Chroma
     chroma/                the embedded Chroma database (unless a Chroma server is used): the vector of every
-                           distinct passage, under its content hash (`_vector_id`)
+                           distinct passage, under its content hash (`vectors.py`)
 
 A report id is the hash of the file's content and of the way reports are read (`_READING`). Ingest reads
 files, then writes them in batches (one embedding call and one Chroma upsert for some 2,000 passages of
@@ -37,9 +37,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
-import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -47,11 +45,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Literal, Self
+from typing import Literal, Self
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
-from numpy.typing import NDArray
 from pydantic import BaseModel
 
 from reportassist.corpus.chunks import Chunk, chunk_report, passages
@@ -61,14 +58,12 @@ from reportassist.corpus.paths import expand_paths
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
 from reportassist.corpus.segment import IndexRow, Segment, digest, passage_hash, write_segment
 from reportassist.corpus.tokenize import words
+from reportassist.corpus.vectors import ChromaServer, ChromaVectors, HeldVectors, vector_id
 from reportassist.errors import InputError
 from reportassist.fileio import locked, write_atomic
 from reportassist.model import Report
 
-if TYPE_CHECKING:
-    import chromadb
-
-__all__ = ["ChromaServer", "CorpusStore", "IngestResult", "Mode", "open_chroma"]
+__all__ = ["CorpusStore", "IngestResult", "Mode"]
 
 # How reports are read: part of a report's id, so that a report stored by an older reader is read again by
 # `ingest` (a change of the reader that changes what a report holds changes this).
@@ -80,23 +75,6 @@ STORE_VERSION = 3
 BATCH_PASSAGES = 2000
 
 Mode = Literal["hybrid", "keyword", "dense"]
-
-
-@dataclass(frozen=True)
-class ChromaServer:
-    host: str
-    port: int
-
-
-def open_chroma(root: Path, server: ChromaServer | None) -> chromadb.ClientAPI:
-    """The embedded database in the store folder, or a Chroma server; telemetry off either way."""
-    import chromadb  # half a second: only when the store writes, sweeps or rebuilds its index
-    from chromadb.config import Settings as ChromaSettings
-
-    settings = ChromaSettings(anonymized_telemetry=False)
-    if server is not None:
-        return chromadb.HttpClient(host=server.host, port=server.port, settings=settings)
-    return chromadb.PersistentClient(path=str(root / "chroma"), settings=settings)
 
 
 class _Entry(BaseModel):
@@ -149,78 +127,6 @@ class _Flight:
     future: Future[list[list[float]]]
 
 
-class _Vectors:
-    """The vectors this run embedded (in a temporary file, gone with the process) and those of the store's
-    index, by passage hash: where a passage's vector is taken from instead of embedding it again."""
-
-    def __init__(self, index: SearchIndex | None) -> None:
-        self._index = index
-        parts = list(index.vector_hashes()) if index is not None else []
-        hashes = np.concatenate([h for _, h in parts]) if parts else np.zeros(0, dtype=np.uint64)
-        order = np.argsort(hashes, kind="stable")
-        self._known = hashes[order]  # every vector of the index, by hash: sorted, with segment and row
-        self._segment = np.concatenate([np.full(len(h), n, dtype=np.int32) for n, h in parts] or [[]])[order]
-        self._row = np.concatenate([np.arange(len(h)) for _, h in parts] or [[]]).astype(np.int64)[order]
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="reportassist-vectors-")  # noqa: SIM115
-        self._fresh: dict[int, int] = {}  # hash -> row of the file
-        self._dims = 0
-        self._map: NDArray[np.float32] | None = None
-
-    @property
-    def dims(self) -> int:
-        return self._dims
-
-    def close(self) -> None:
-        self._map = None
-        self._file.close()
-        if self._index is not None:
-            self._index.close()
-
-    def _in_index(self, keys: list[int]) -> NDArray[np.int64]:
-        """Where each key is in `_known` (-1: not there)."""
-        wanted = np.asarray(keys, dtype=np.uint64)
-        at = np.searchsorted(self._known, wanted)
-        found = at < len(self._known)
-        found[found] = self._known[at[found]] == wanted[found]
-        return np.where(found, at, -1)
-
-    def unknown(self, keys: list[int]) -> list[int]:
-        """The keys whose vector is not at hand."""
-        fresh = [key for key in keys if key not in self._fresh]
-        if not fresh:
-            return []
-        return [key for key, at in zip(fresh, self._in_index(fresh), strict=True) if at < 0]
-
-    def add(self, keys: list[int], vectors: NDArray[np.float32]) -> None:
-        if not keys:
-            return
-        self._dims = vectors.shape[1]
-        self._file.seek(0, os.SEEK_END)
-        self._file.write(np.ascontiguousarray(vectors, dtype=np.float32).tobytes())
-        self._file.flush()
-        self._map = None
-        first = len(self._fresh)
-        self._fresh.update({key: first + number for number, key in enumerate(keys)})
-        if len(self._fresh) != first + len(keys):
-            raise ValueError("a passage's vector added twice")
-
-    def get(self, keys: list[int]) -> NDArray[np.float32]:
-        """The vectors of `keys`, each of which is at hand."""
-        at = self._in_index(keys)
-        out = []
-        for key, known in zip(keys, at, strict=True):
-            if key in self._fresh:
-                if self._map is None:
-                    self._map = np.memmap(
-                        self._file, dtype=np.float32, mode="r", shape=(len(self._fresh), self._dims)
-                    )
-                out.append(self._map[self._fresh[key]])
-            else:
-                assert self._index is not None and known >= 0, "a vector asked for that is not at hand"
-                out.append(self._index.segments[self._segment[known]].vectors[self._row[known]])
-        return np.asarray(out, dtype=np.float32)
-
-
 class CorpusStore:
     """`embedding` names the embeddings the store was built with; a store refuses to be searched
     with another one, whose vectors would not be comparable.
@@ -239,7 +145,7 @@ class CorpusStore:
         (root / "sources").mkdir(exist_ok=True)
         (root / "index").mkdir(exist_ok=True)
         self._server = server
-        self._client: chromadb.ClientAPI | None = None
+        self._chroma: ChromaVectors | None = None
         self._embeddings = embeddings
         self._manifest: dict[str, _Entry] = {}
         self._index: SearchIndex | None = None
@@ -265,10 +171,8 @@ class CorpusStore:
         other store uses it)."""
         if self._index is not None:
             self._index.close()
-        # chromadb.Client has `close`; its ClientAPI type does not say so
-        close = getattr(self._client, "close", None)
-        if close is not None:
-            close()
+        if self._chroma is not None:
+            self._chroma.close()
 
     def __enter__(self) -> Self:
         return self
@@ -344,7 +248,7 @@ class CorpusStore:
         result = IngestResult()
         done = progress or (lambda _: None)
         batch: list[_Read] = []
-        vectors = _Vectors(self._current_index())
+        vectors = HeldVectors(self._current_index())
         flight: _Flight | None = None
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reportassist-embed")
         try:
@@ -380,7 +284,7 @@ class CorpusStore:
         batch: list[_Read],
         flight: _Flight | None,
         pool: ThreadPoolExecutor,
-        vectors: _Vectors,
+        vectors: HeldVectors,
         result: IngestResult,
         done: Callable[[Path], None],
     ) -> _Flight:
@@ -395,7 +299,7 @@ class CorpusStore:
         return _Flight(batch, missing, future)
 
     def _land(
-        self, flight: _Flight, vectors: _Vectors, result: IngestResult, done: Callable[[Path], None]
+        self, flight: _Flight, vectors: HeldVectors, result: IngestResult, done: Callable[[Path], None]
     ) -> None:
         if flight.missing:
             embedded = np.asarray(flight.future.result(), dtype=np.float32)
@@ -440,7 +344,7 @@ class CorpusStore:
         return _Read(path, key, report_id, data, stored, [passages(c.text) for c in chunks])
 
     def _write_batch(
-        self, batch: list[_Read], vectors: _Vectors, result: IngestResult, done: Callable[[Path], None]
+        self, batch: list[_Read], vectors: HeldVectors, result: IngestResult, done: Callable[[Path], None]
     ) -> None:
         """Write an embedded batch's reports: files, the vectors Chroma lacks in one upsert, manifest entries
         in one write."""
@@ -472,15 +376,12 @@ class CorpusStore:
                 if old is not None:
                     replaced.append(old.report_id)
                 outcomes.append((read.path, "added" if old is None else "replaced"))
-            missing = self._absent(list(keys))
-            write_atomic(self.root / "pending", json.dumps([_vector_id(k) for k in missing]).encode("ascii"))
+            chroma = self._vectors()
+            missing = chroma.absent(list(keys))
+            write_atomic(self.root / "pending", json.dumps([vector_id(k) for k in missing]).encode("ascii"))
             for read in written.values():
                 self._write_files(read)
-            collection = self._collection()
-            step = self._chroma().get_max_batch_size()
-            for start in range(0, len(missing), step):
-                part = missing[start : start + step]
-                collection.upsert(ids=[_vector_id(k) for k in part], embeddings=vectors.get(part))
+            chroma.add(missing, vectors.get(missing))
             self._write_manifest()
             for report_id in replaced:
                 self._forget(report_id)
@@ -488,16 +389,6 @@ class CorpusStore:
         for path, outcome in outcomes:
             getattr(result, outcome).append(path)
             done(path)
-
-    def _absent(self, keys: list[int]) -> list[int]:
-        """The passages (by hash) whose vector Chroma does not hold."""
-        collection = self._collection()
-        step = self._chroma().get_max_batch_size()
-        held: set[str] = set()
-        for start in range(0, len(keys), step):
-            ids = [_vector_id(k) for k in keys[start : start + step]]
-            held.update(collection.get(ids=ids, include=[])["ids"])
-        return [key for key in keys if _vector_id(key) not in held]
 
     def _write_files(self, read: _Read) -> None:
         write_atomic(
@@ -535,21 +426,11 @@ class CorpusStore:
     def _collect_garbage(self, candidates: set[str] | None) -> None:
         """Delete from Chroma the candidates (None: every vector it holds) that no passage of the manifest's
         reports has."""
-        collection = self._collection()
+        chroma = self._vectors()
         if candidates is None:
-            candidates = set(self._chroma_ids())
-        orphans = sorted(candidates - self._referenced()) if candidates else []
-        step = self._chroma().get_max_batch_size()
-        for start in range(0, len(orphans), step):
-            collection.delete(ids=orphans[start : start + step])
-
-    def _chroma_ids(self) -> Iterator[str]:
-        collection = self._collection()
-        step = self._chroma().get_max_batch_size()
-        offset = 0
-        while ids := collection.get(include=[], limit=step, offset=offset)["ids"]:
-            yield from ids
-            offset += len(ids)
+            candidates = set(chroma.ids())
+        if candidates:
+            chroma.delete(sorted(candidates - self._referenced()))
 
     def _referenced(self) -> set[str]:
         """The Chroma ids of every passage of the manifest's reports: from the index's segments that hold
@@ -560,41 +441,25 @@ class CorpusStore:
         if index is not None:
             for segment in index.segments:
                 if set(segment.reports) <= known:
-                    held.update(_vector_id(int(k)) for k in segment.vector_hash)
+                    held.update(vector_id(int(k)) for k in segment.vector_hash)
                     known -= set(segment.reports)
             index.close()
         for report_id in known:
             for chunk in self._load(report_id).chunks:
-                held.update(_vector_id(passage_hash(t)) for t in passages(chunk.text))
+                held.update(vector_id(passage_hash(t)) for t in passages(chunk.text))
         return held
 
     def _upgrade(self) -> None:
-        """Keep an older store's vectors by content (under the lock). Versions 1 and 2 held one Chroma record
-        a passage, `<chunk id>/<number>`: each becomes the record of its content hash, once, and the old
-        records are deleted once all are copied, so an upgrade cut short is done again from the start."""
-        collection = self._collection()
-        old = [i for i in self._chroma_ids() if "/" in i]
-        if old:
-            hashes = {
+        """Keep an older store's vectors by content (under the lock): versions 1 and 2 held one Chroma record
+        a passage; then sweep once."""
+        self._vectors().key_by_content(
+            {
                 f"{chunk.id}/{number}": passage_hash(text)
                 for e in {e.report_id for e in self._manifest.values()}
                 for chunk in self._load(e).chunks
                 for number, text in enumerate(passages(chunk.text))
             }
-            step = self._chroma().get_max_batch_size()
-            for start in range(0, len(old), step):
-                got = collection.get(ids=old[start : start + step], include=["embeddings"])
-                by_key = {
-                    hashes[i]: vector
-                    for i, vector in zip(got["ids"], got["embeddings"], strict=True)  # type: ignore[arg-type]
-                    if i in hashes
-                }
-                if by_key:
-                    collection.upsert(
-                        ids=[_vector_id(k) for k in by_key], embeddings=np.asarray(list(by_key.values()))
-                    )
-            for start in range(0, len(old), step):
-                collection.delete(ids=old[start : start + step])
+        )
         self._sweep()
 
     # ------------------------------------------------------------------ the index
@@ -608,7 +473,7 @@ class CorpusStore:
         except (OSError, ValueError):
             return None
 
-    def _update_index(self, vectors: _Vectors | None) -> SearchIndex:
+    def _update_index(self, vectors: HeldVectors | None) -> SearchIndex:
         """Make the index hold exactly the manifest's reports (under the lock): segments that hold only such
         reports are kept, one that lost a report is written again without it, the reports no segment holds
         go into new segments (their vectors from this run's or, failing that, from Chroma), and segments are
@@ -619,7 +484,7 @@ class CorpusStore:
         chunks = {e.report_id: e.chunks for e in self._manifest.values()}
         current = self._current_index()
         own = vectors is None
-        vectors = vectors or _Vectors(current)
+        vectors = vectors or HeldVectors(current)
         opened: dict[str, Segment] = {s.folder.name: s for s in (current.segments if current else [])}
         try:
             dims = (current.dims if current else 0) or vectors.dims or (self._dims() if wanted else 0)
@@ -646,9 +511,7 @@ class CorpusStore:
             unheld = _unheld([s for n, s in opened.items() if n not in listed], [opened[n] for n in listed])
             write_atomic(self.root / "pending", json.dumps(unheld).encode("ascii"))  # swept if cut short
             write_current(folder, listed)
-            step = self._chroma().get_max_batch_size()
-            for start in range(0, len(unheld), step):
-                self._collection().delete(ids=unheld[start : start + step])
+            self._vectors().delete(unheld)
             (self.root / "pending").unlink()
         finally:
             for segment in opened.values():
@@ -668,7 +531,7 @@ class CorpusStore:
         return len(self._embeddings.embed_query("维度"))
 
     def _write_segment(
-        self, report_ids: list[str], opened: dict[str, Segment], vectors: _Vectors, dims: int
+        self, report_ids: list[str], opened: dict[str, Segment], vectors: HeldVectors, dims: int
     ) -> str:
         """Write (unless it exists) the segment of these reports, open it into `opened`, and name it."""
         name = digest(report_ids)
@@ -680,7 +543,7 @@ class CorpusStore:
         return name
 
     def _rows(
-        self, report_ids: list[str], opened: dict[str, Segment], vectors: _Vectors, dims: int
+        self, report_ids: list[str], opened: dict[str, Segment], vectors: HeldVectors, dims: int
     ) -> Iterator[IndexRow]:
         """The reports' rows: carried from a segment that holds them, or made from `reports/`."""
         holders = {r: segment for segment in opened.values() for r in segment.reports}
@@ -697,39 +560,15 @@ class CorpusStore:
                 elif not vectors.unknown(keys):
                     found = vectors.get(keys)
                 else:
-                    found = self._stored_vectors(keys)
+                    found = self._vectors().get(keys)
                 yield IndexRow(chunk, chunk_words, keys, found)
-
-    def _stored_vectors(self, keys: list[int]) -> NDArray[np.float32]:
-        ids = [_vector_id(k) for k in keys]
-        got = self._collection().get(ids=ids, include=["embeddings"])
-        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))  # type: ignore[arg-type]
-        try:
-            found = np.asarray([by_id[i] for i in ids], dtype=np.float32)
-        except KeyError as exc:
-            raise InputError(
-                f"语料库的向量库缺少段落 {exc}，请删除该语料库后重新导入。", path=self.root
-            ) from exc
-        return found / np.maximum(np.linalg.norm(found, axis=1, keepdims=True), 1e-12)
 
     # ------------------------------------------------------------------ Chroma and files
 
-    def _chroma(self) -> chromadb.ClientAPI:
-        if self._client is None:
-            self._client = open_chroma(self.root, self._server)
-        return self._client
-
-    def _collection(self) -> chromadb.Collection:
-        # Never embedded by Chroma: vectors are always given (its default model would be downloaded). Chroma's
-        # own nearest-neighbour index is never queried (the search index's scan is exact and filters faster),
-        # so it is built as cheaply as Chroma allows: 4 links a node, 10 candidates at insertion. An upsert of
-        # 512-dimension vectors went from ~2,200 to ~4,200 a second, of 4,096 from ~340 to ~2,200 (a store
-        # made before keeps its collection as it was).
-        return self._chroma().get_or_create_collection(
-            self._collection_name,
-            metadata={"hnsw:space": "cosine", "hnsw:construction_ef": 10, "hnsw:M": 4},
-            embedding_function=None,
-        )
+    def _vectors(self) -> ChromaVectors:
+        if self._chroma is None:
+            self._chroma = ChromaVectors(self.root, self._server, self._collection_name)
+        return self._chroma
 
     def _load(self, report_id: str) -> _Stored:
         path = self.root / "reports" / f"{report_id}.json"
@@ -761,12 +600,7 @@ def _unheld(gone: list[Segment], kept: list[Segment]) -> list[str]:
         return []
     before = np.unique(np.concatenate([np.asarray(s.vector_hash) for s in gone]))
     held = np.concatenate([np.asarray(s.vector_hash) for s in kept] or [np.zeros(0, dtype=np.uint64)])
-    return [_vector_id(int(k)) for k in np.setdiff1d(before, held)]
-
-
-def _vector_id(key: int) -> str:
-    """A passage's record in Chroma: its content hash, in hexadecimal."""
-    return f"{key:016x}"
+    return [vector_id(int(k)) for k in np.setdiff1d(before, held)]
 
 
 def _groups(report_ids: list[str], chunks: dict[str, int]) -> Iterator[list[str]]:
