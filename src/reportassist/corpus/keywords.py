@@ -10,8 +10,9 @@ a word repeated in the query counting each time.
 Files in a segment's folder:
 
     words.json          the segment's words, in the order of their postings
-    postings.npz        word_start (where each word's postings begin; one more entry than words),
-                        posting_row, posting_tf (the postings, word by word), row_length (per row)
+    word_start.npy      where each word's postings begin (one more entry than words)
+    posting_row.npy, posting_tf.npy   the postings, word by word: a row, and how often it holds the word
+    row_length.npy      each row's length in words
 """
 
 from __future__ import annotations
@@ -24,11 +25,10 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["KEYWORD_FILES", "Postings", "bm25_scores", "write_postings"]
+__all__ = ["Postings", "bm25_scores", "write_postings"]
 
 K1 = 1.5
 B = 0.75
-KEYWORD_FILES = ("words.json", "postings.npz")
 
 
 def write_postings(folder: Path, rows: Iterable[list[str]]) -> None:
@@ -48,13 +48,10 @@ def write_postings(folder: Path, rows: Iterable[list[str]]) -> None:
     order = np.argsort(word, kind="stable")  # by word, rows ascending within a word
     word_start = np.zeros(len(vocabulary) + 1, dtype=np.int64)
     np.cumsum(np.bincount(word, minlength=len(vocabulary)), out=word_start[1:])
-    np.savez(
-        folder / "postings.npz",
-        word_start=word_start,
-        posting_row=(np.concatenate(row_ids) if row_ids else word)[order],
-        posting_tf=(np.concatenate(counts) if counts else word)[order],
-        row_length=np.asarray(lengths, dtype=np.int32),
-    )
+    np.save(folder / "word_start.npy", word_start)
+    np.save(folder / "posting_row.npy", (np.concatenate(row_ids) if row_ids else word)[order])
+    np.save(folder / "posting_tf.npy", (np.concatenate(counts) if counts else word)[order])
+    np.save(folder / "row_length.npy", np.asarray(lengths, dtype=np.int32))
     (folder / "words.json").write_text(json.dumps(list(vocabulary), ensure_ascii=False), encoding="utf-8")
 
 
@@ -66,11 +63,11 @@ class Postings:
             word: number
             for number, word in enumerate(json.loads((folder / "words.json").read_text(encoding="utf-8")))
         }
-        with np.load(folder / "postings.npz") as data:
-            self._start = data["word_start"]
-            self._row = data["posting_row"]
-            self._tf = data["posting_tf"]
-            self.row_length = data["row_length"]
+        # memory-mapped: a query reads the postings of its own words only
+        self._start = np.load(folder / "word_start.npy", mmap_mode="r")
+        self._row = np.load(folder / "posting_row.npy", mmap_mode="r")
+        self._tf = np.load(folder / "posting_tf.npy", mmap_mode="r")
+        self.row_length = np.load(folder / "row_length.npy", mmap_mode="r")
         self.total_length = int(self.row_length.sum(dtype=np.int64))
 
     def __len__(self) -> int:

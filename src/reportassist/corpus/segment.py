@@ -10,7 +10,7 @@ reports' ids:
     names.json                        the names behind the codes, and the reports with their first rows
     vectors.npy, vector_hash.npy      the unit vector of every distinct passage, and its content hash
     passage_vector.npy                each passage's row of vectors.npy (passages grouped by chunk)
-    words.json, postings.npz          the BM25 postings of the chunks' words (`keywords.py`)
+    words.json, word_start.npy, posting_*.npy, row_length.npy   the BM25 postings (`keywords.py`)
 
 Dense search is exact: the query's cosine with every distinct passage (one matrix-vector product over the
 memory-mapped vectors), a chunk scoring as its best passage.
@@ -39,7 +39,7 @@ from reportassist.corpus.keywords import Postings, write_postings
 __all__ = ["IndexRow", "Segment", "digest", "passage_hash", "write_segment"]
 
 # Part of every segment's name: a segment written in another layout is never read, but built again.
-_LAYOUT = b"index layout 2\n"
+_LAYOUT = b"index layout 3\n"
 _CODED = ("agency", "format", "canonical")
 
 
