@@ -167,6 +167,8 @@ def store_problems(root: Path, server: ChromaServer | None = None) -> list[str]:
 
 def _check_store(store: Path, folder: Path, delay: float, outcome: Outcome) -> None:
     """After a kill: the store agrees with itself, kept none or some of the reports, and a second run completes it."""
+    from reportassist.corpus import open_store
+
     if not (store / "store.json").exists():
         outcome.old += 1  # killed before the store was created
         return
@@ -175,7 +177,8 @@ def _check_store(store: Path, folder: Path, delay: float, outcome: Outcome) -> N
         command, _ = _command("ingest", folder)
         subprocess.run(command, env=_env(folder), capture_output=True, check=True, timeout=300)
         problems = store_problems(store)
-        with_all = len(json.loads((store / "manifest.json").read_text(encoding="utf-8")))
+        with open_store(store) as reopened:
+            with_all = len(reopened.entries)
         if with_all != len(list(SAMPLE.glob("*.md"))):
             problems.append(f"{with_all} reports after the second run")
         left = [p.name for p in store.rglob("*") if p.name.endswith(".tmp")]

