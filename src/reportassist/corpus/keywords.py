@@ -18,6 +18,7 @@ Files in a segment's folder:
 from __future__ import annotations
 
 import json
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -34,24 +35,22 @@ B = 0.75
 def write_postings(folder: Path, rows: Iterable[list[str]]) -> None:
     """Write the postings of `rows` (each row's words, repeats included) into `folder`."""
     vocabulary: dict[str, int] = {}
-    word_ids: list[NDArray[np.int32]] = []
-    row_ids: list[NDArray[np.int32]] = []
-    counts: list[NDArray[np.int32]] = []
-    lengths: list[int] = []
+    # one entry per (row, word): flat buffers of machine integers, not an array per row
+    words, row_ids, counts, lengths = array("i"), array("i"), array("i"), array("i")
     for row, row_words in enumerate(rows):
         lengths.append(len(row_words))
         counted = Counter(vocabulary.setdefault(word, len(vocabulary)) for word in row_words)
-        word_ids.append(np.fromiter(counted.keys(), dtype=np.int32, count=len(counted)))
-        counts.append(np.fromiter(counted.values(), dtype=np.int32, count=len(counted)))
-        row_ids.append(np.full(len(counted), row, dtype=np.int32))
-    word = np.concatenate(word_ids) if word_ids else np.zeros(0, dtype=np.int32)
+        words.extend(counted.keys())
+        counts.extend(counted.values())
+        row_ids.extend([row] * len(counted))
+    word = np.frombuffer(words, dtype=np.int32)
     order = np.argsort(word, kind="stable")  # by word, rows ascending within a word
     word_start = np.zeros(len(vocabulary) + 1, dtype=np.int64)
     np.cumsum(np.bincount(word, minlength=len(vocabulary)), out=word_start[1:])
     np.save(folder / "word_start.npy", word_start)
-    np.save(folder / "posting_row.npy", (np.concatenate(row_ids) if row_ids else word)[order])
-    np.save(folder / "posting_tf.npy", (np.concatenate(counts) if counts else word)[order])
-    np.save(folder / "row_length.npy", np.asarray(lengths, dtype=np.int32))
+    np.save(folder / "posting_row.npy", np.frombuffer(row_ids, dtype=np.int32)[order])
+    np.save(folder / "posting_tf.npy", np.frombuffer(counts, dtype=np.int32)[order])
+    np.save(folder / "row_length.npy", np.frombuffer(lengths, dtype=np.int32))
     (folder / "words.json").write_text(json.dumps(list(vocabulary), ensure_ascii=False), encoding="utf-8")
 
 

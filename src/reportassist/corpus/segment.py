@@ -25,6 +25,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,8 +168,8 @@ def write_segment(folder: Path, rows: Iterator[IndexRow], dims: int) -> None:
 def _write(folder: Path, rows: Iterator[IndexRow], dims: int) -> None:
     codes: dict[str, dict[str | None, int]] = {column: {} for column in _CODED}
     columns: dict[str, list[int]] = {column: [] for column in (*_CODED, "year")}
-    passage_start, offsets = [0], [0]
-    passage_vector: list[int] = []
+    passage_start, offsets = array("q", [0]), array("q", [0])
+    passage_vector = array("i")  # machine integers: a segment has up to some 1.5 million passages
     distinct: dict[int, int] = {}  # passage hash -> row of vectors.npy
     reports: list[list[object]] = []
     with (
@@ -215,11 +216,11 @@ def _write(folder: Path, rows: Iterator[IndexRow], dims: int) -> None:
         vectors.flush()
         del vectors
     np.save(folder / "vector_hash.npy", np.fromiter(distinct, dtype=np.uint64, count=len(distinct)))
-    np.save(folder / "passage_vector.npy", np.asarray(passage_vector, dtype=np.int32))
-    np.save(folder / "chunk_offsets.npy", np.asarray(offsets, dtype=np.int64))
+    np.save(folder / "passage_vector.npy", np.frombuffer(passage_vector, dtype=np.int32))
+    np.save(folder / "chunk_offsets.npy", np.frombuffer(offsets, dtype=np.int64))
     np.savez(
         folder / "columns.npz",
-        passage_start=np.asarray(passage_start, dtype=np.int64),
+        passage_start=np.frombuffer(passage_start, dtype=np.int64),
         year=np.asarray(columns["year"], dtype=np.int32),
         **{column: np.asarray(columns[column], dtype=np.int32) for column in _CODED},
     )
