@@ -23,9 +23,9 @@ starts after that time) still gives every figure up to there:
     server MiB     the Chroma server's resident memory after the step (and its high-water mark)
     store / server disk   the store folder and the server's data folder, on disk
 
-The generated reports repeat one another's sentences (about one passage in six is distinct at 40,000 sections,
-fewer as the corpus grows), so their embedding costs far less than new text would: the model's own rate on
-distinct text is in benchmarks/embedding_throughput.py.
+The generated reports repeat one another's sentences (one passage in five is distinct at 10,000 sections, one in
+25 at 1,000,000), so their embedding costs far less than new text would: the model's own rate on distinct text
+is in benchmarks/embedding_throughput.py.
 
 Everything is written under the work folder (`--folder`, default a temporary one, removed at the end).
 """

@@ -20,7 +20,7 @@ it is. A batch is written under `pending`, which lists the vectors it adds: thos
 Chroma that no report of the manifest has are swept away by the next change or opening of the store.
 A passage whose content hash the store (or this run) has embedded already takes that vector: an unchanged
 passage is never embedded twice, and Chroma holds each distinct passage once (reports repeat one another's
-sentences: at 40,000 generated sections, one passage in six is distinct). A vector that no segment of the
+sentences: of 1,000,000 generated sections, one passage in 25 is distinct). A vector that no segment of the
 index holds any more is deleted when the index is brought up to date.
 
 Several processes may ingest into one store at once (two staff members, one shared folder and Chroma
