@@ -382,7 +382,7 @@ def test_the_index_is_written_at_ingest_and_opened_at_search(
     def rebuilt(*args: object) -> None:
         raise AssertionError("a segment was written again")
 
-    monkeypatch.setattr("reportassist.corpus.store.write_segment", rebuilt)
+    monkeypatch.setattr("reportassist.corpus.segment_plan.write_segment", rebuilt)
     with _store(root) as store:
         for mode, found in expected.items():
             assert store.search("依申请公开办理情况", k=5, mode=mode) == found  # type: ignore[arg-type]

@@ -53,11 +53,12 @@ from pydantic import BaseModel
 
 from reportassist.corpus.chunks import Chunk, chunk_report, passages
 from reportassist.corpus.filters import ChunkFilter
-from reportassist.corpus.index import SEGMENT_ROWS, SearchIndex, merges, read_current, write_current
+from reportassist.corpus.index import SearchIndex, read_current, write_current
 from reportassist.corpus.manifest import Entry, Manifest
 from reportassist.corpus.paths import expand_paths
 from reportassist.corpus.retrievers import DenseRetriever, HybridRetriever, KeywordRetriever, Scored
-from reportassist.corpus.segment import IndexRow, Segment, digest, passage_hash, write_segment
+from reportassist.corpus.segment import IndexRow, passage_hash
+from reportassist.corpus.segment_plan import SegmentPlan
 from reportassist.corpus.tokenize import words
 from reportassist.corpus.vectors import ChromaServer, ChromaVectors, HeldVectors, vector_id
 from reportassist.errors import InputError
@@ -473,48 +474,28 @@ class CorpusStore:
             return None
 
     def _update_index(self, vectors: HeldVectors | None) -> SearchIndex:
-        """Make the index hold exactly the manifest's reports (under the lock): segments that hold only such
-        reports are kept, one that lost a report is written again without it, the reports no segment holds
-        go into new segments (their vectors from this run's or, failing that, from Chroma), and segments are
-        merged as `index.merges` says. `current.json` is replaced last; other folders are then removed, and
-        the vectors that no segment holds any more deleted from Chroma."""
+        """Make the index hold exactly the manifest's reports (under the lock), with the segments
+        `SegmentPlan` gives (the reports new to the index with their vectors from this run's or, failing that,
+        from Chroma). `current.json` is replaced last; other folders are then removed, and the vectors that no
+        segment holds any more deleted from Chroma."""
         folder = self.root / "index"
-        wanted = self._manifest.report_ids()
         chunks = {e.report_id: e.chunks for e in self._manifest.entries.values()}
         current = self._current_index()
         own = vectors is None
         vectors = vectors or HeldVectors(current)
-        opened: dict[str, Segment] = {s.folder.name: s for s in (current.segments if current else [])}
+        dims = (current.dims if current else 0) or vectors.dims or (self._dims() if chunks else 0)
+        plan = SegmentPlan(
+            folder, current, lambda report_id: self._fresh_rows(report_id, vectors, dims), dims
+        )
         try:
-            dims = (current.dims if current else 0) or vectors.dims or (self._dims() if wanted else 0)
-            listed: list[str] = []
-            loose: set[str] = set(wanted)  # reports no kept segment holds
-            for name, segment in list(opened.items()):
-                if set(segment.reports) <= wanted:
-                    listed.append(name)
-                    loose -= set(segment.reports)
-            for group in _groups(sorted(loose), chunks):
-                listed.append(self._write_segment(group, opened, vectors, dims))
-            while groups := merges([len(opened[name]) for name in listed]):
-                merged = {position for group in groups for position in group}
-                names = [
-                    self._write_segment(
-                        sorted(r for position in group for r in opened[listed[position]].reports),
-                        opened,
-                        vectors,
-                        dims,
-                    )
-                    for group in groups
-                ]
-                listed = [name for position, name in enumerate(listed) if position not in merged] + names
-            unheld = _unheld([s for n, s in opened.items() if n not in listed], [opened[n] for n in listed])
+            listed = plan.segments(chunks)
+            unheld = [vector_id(k) for k in plan.unheld(listed)]
             write_atomic(self.root / "pending", json.dumps(unheld).encode("ascii"))  # swept if cut short
             write_current(folder, listed)
             self._vectors().delete(unheld)
             (self.root / "pending").unlink()
         finally:
-            for segment in opened.values():
-                segment.close()
+            plan.close()
             if own:
                 vectors.close()
         for other in folder.iterdir():  # older segments, and what an update cut short left (".<name>.tmp")
@@ -529,38 +510,19 @@ class CorpusStore:
         """The embeddings' dimensions, when no vector at hand tells them."""
         return len(self._embeddings.embed_query("维度"))
 
-    def _write_segment(
-        self, report_ids: list[str], opened: dict[str, Segment], vectors: HeldVectors, dims: int
-    ) -> str:
-        """Write (unless it exists) the segment of these reports, open it into `opened`, and name it."""
-        name = digest(report_ids)
-        if name not in opened:
-            path = self.root / "index" / name
-            if not path.exists():
-                write_segment(path, self._rows(report_ids, opened, vectors, dims), dims)
-            opened[name] = Segment(path)
-        return name
-
-    def _rows(
-        self, report_ids: list[str], opened: dict[str, Segment], vectors: HeldVectors, dims: int
-    ) -> Iterator[IndexRow]:
-        """The reports' rows: carried from a segment that holds them, or made from `reports/`."""
-        holders = {r: segment for segment in opened.values() for r in segment.reports}
-        for report_id in report_ids:
-            if report_id in holders:
-                yield from holders[report_id].rows(report_id)
-                continue
-            stored = self._load(report_id)
-            for chunk, chunk_words in zip(stored.chunks, stored.words, strict=True):
-                texts = passages(chunk.text)
-                keys = [passage_hash(t) for t in texts]
-                if not texts:
-                    found = np.zeros((0, dims), dtype=np.float32)
-                elif not vectors.unknown(keys):
-                    found = vectors.get(keys)
-                else:
-                    found = self._vectors().get(keys)
-                yield IndexRow(chunk, chunk_words, keys, found)
+    def _fresh_rows(self, report_id: str, vectors: HeldVectors, dims: int) -> Iterator[IndexRow]:
+        """A report's rows made from `reports/`, each passage's vector at hand or from Chroma."""
+        stored = self._load(report_id)
+        for chunk, chunk_words in zip(stored.chunks, stored.words, strict=True):
+            texts = passages(chunk.text)
+            keys = [passage_hash(t) for t in texts]
+            if not texts:
+                found = np.zeros((0, dims), dtype=np.float32)
+            elif not vectors.unknown(keys):
+                found = vectors.get(keys)
+            else:
+                found = self._vectors().get(keys)
+            yield IndexRow(chunk, chunk_words, keys, found)
 
     # ------------------------------------------------------------------ Chroma and files
 
@@ -575,29 +537,6 @@ class CorpusStore:
             return _Stored.model_validate_json(path.read_bytes())
         except (OSError, ValueError) as exc:
             raise InputError(f"语料库文件损坏或缺失（{exc}），请重新导入该报告。", path=path) from exc
-
-
-def _unheld(gone: list[Segment], kept: list[Segment]) -> list[str]:
-    """The Chroma ids of the vectors of segments taken out of the index that no segment left in it holds."""
-    if not gone:
-        return []
-    before = np.unique(np.concatenate([np.asarray(s.vector_hash) for s in gone]))
-    held = np.concatenate([np.asarray(s.vector_hash) for s in kept] or [np.zeros(0, dtype=np.uint64)])
-    return [vector_id(int(k)) for k in np.setdiff1d(before, held)]
-
-
-def _groups(report_ids: list[str], chunks: dict[str, int]) -> Iterator[list[str]]:
-    """The reports in groups of at most `SEGMENT_ROWS` rows (a larger report alone)."""
-    group: list[str] = []
-    rows = 0
-    for report_id in report_ids:
-        if group and rows + chunks[report_id] > SEGMENT_ROWS:
-            yield group
-            group, rows = [], 0
-        group.append(report_id)
-        rows += chunks[report_id]
-    if group:
-        yield group
 
 
 class _Identity(BaseModel):
