@@ -104,8 +104,8 @@ def bm25_scores(
     out: list[NDArray[np.float64] | None] = []
     for segment, want in zip(segments, wanted, strict=True):
         scores: NDArray[np.float64] | None = None
-        for word in words:
-            if not want or word not in idf:
+        for word in words if want else []:
+            if word not in idf:
                 continue
             found, tf = segment.postings(word)
             if not len(found):

@@ -104,6 +104,7 @@ class _Read:
     data: bytes
     stored: _Stored
     passages: list[list[str]]  # per chunk
+    hashes: list[list[int]]  # per chunk, each passage's content hash
 
     @property
     def count(self) -> int:
@@ -271,7 +272,7 @@ class CorpusStore:
                 if result.added or result.replaced or (index := self._up_to_date_index()) is None:
                     self._index = self._update_index(vectors)
                 else:
-                    index.close()
+                    self._index = index  # kept open for the searches that follow
                 self._manifest.compact()
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -289,7 +290,12 @@ class CorpusStore:
     ) -> _Flight:
         """Start embedding the batch's passages that no vector is known or on its way for, then write
         the batch before it (whose embedding this one waited for)."""
-        texts = {passage_hash(t): t for read in batch for ps in read.passages for t in ps}
+        texts = {
+            h: t
+            for read in batch
+            for ps, hs in zip(read.passages, read.hashes, strict=True)
+            for t, h in zip(ps, hs, strict=True)
+        }
         coming = set(flight.missing) if flight is not None else set()
         missing = [key for key in vectors.unknown(list(texts)) if key not in coming]
         future = pool.submit(self._embeddings.embed_documents, [texts[key] for key in missing])
@@ -340,7 +346,10 @@ class CorpusStore:
             )
         chunks = chunk_report(report, report_id)
         stored = _Stored(report=report, chunks=chunks, words=[words(c.text) for c in chunks])
-        return _Read(path, key, report_id, data, stored, [passages(c.text) for c in chunks])
+        texts = [passages(c.text) for c in chunks]
+        return _Read(
+            path, key, report_id, data, stored, texts, [[passage_hash(t) for t in ps] for ps in texts]
+        )
 
     def _write_batch(
         self, batch: list[_Read], vectors: HeldVectors, result: IngestResult, done: Callable[[Path], None]
@@ -360,7 +369,7 @@ class CorpusStore:
                     continue
                 if read.report_id not in written and not self._manifest.holds(read.report_id):
                     written[read.report_id] = read
-                    keys.update(dict.fromkeys(passage_hash(t) for ps in read.passages for t in ps))
+                    keys.update(dict.fromkeys(h for hs in read.hashes for h in hs))
                 report = read.stored.report
                 entries.append(
                     Entry(
